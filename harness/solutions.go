@@ -1,0 +1,96 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Solution is one discovered step under solutions/.
+type Solution struct {
+	Name      string // directory name, e.g. "05-mapreduce"
+	Dir       string // absolute path of the directory
+	OwnModule bool   // the directory has its own go.mod and is built inside it
+}
+
+// Discover returns every solution under dir (normally "solutions"): each
+// immediate subdirectory whose non-test Go files form package main. A
+// directory with its own go.mod counts too and is built inside its own
+// module. Solutions come back sorted by name.
+func Discover(dir string) ([]Solution, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("harness: discover %s: %w", dir, err)
+	}
+	ents, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("harness: discover: %w", err)
+	}
+	var sols []Solution
+	for _, e := range ents {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "testdata" {
+			continue
+		}
+		d := filepath.Join(abs, e.Name())
+		isMain, err := isMainPackage(d)
+		if err != nil {
+			return nil, fmt.Errorf("harness: discover %s: %w", d, err)
+		}
+		if !isMain {
+			continue
+		}
+		_, statErr := os.Stat(filepath.Join(d, "go.mod"))
+		sols = append(sols, Solution{Name: e.Name(), Dir: d, OwnModule: statErr == nil})
+	}
+	sort.Slice(sols, func(i, j int) bool { return sols[i].Name < sols[j].Name })
+	return sols, nil
+}
+
+// isMainPackage reports whether the non-test .go files in dir declare
+// package main.
+func isMainPackage(dir string) (bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return false, err
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly)
+		if err != nil {
+			return false, err
+		}
+		return af.Name.Name == "main", nil
+	}
+	return false, nil
+}
+
+// ErrBuild is wrapped by the errors Build returns when the go command fails.
+var ErrBuild = errors.New("build failed")
+
+// Build compiles s into binDir/<name> with the go command and returns the
+// binary's path. extraArgs go to "go build" before the package (for example
+// "-gcflags=..." or "-pgo=off"). A solution with its own module is built
+// from inside its directory; others from their module root.
+func Build(ctx context.Context, s Solution, binDir string, extraArgs ...string) (string, error) {
+	out := filepath.Join(binDir, s.Name)
+	args := append([]string{"build", "-o", out}, extraArgs...)
+	args = append(args, ".")
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = s.Dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("harness: build %s: %w: %v\n%s", s.Name, ErrBuild, err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}

@@ -1,0 +1,217 @@
+package verify
+
+import (
+	"encoding/binary"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Station is one entry of an answer: a station name and its aggregate.
+type Station struct {
+	Name  string
+	Stats Stats
+}
+
+// CompareNames compares a and b the way Java's String.compareTo does: by
+// UTF-16 code units. It returns -1, 0 or +1.
+//
+// For valid UTF-8 this equals byte order except where, at the first
+// differing character, one string has a character at or above U+10000 (a
+// surrogate pair in UTF-16, code units 0xD800–0xDBFF) and the other a
+// character in U+E000–U+FFFF: there UTF-16 puts the supplementary character
+// first, while UTF-8 byte order puts it last. Invalid UTF-8 is compared by
+// bytes.
+func CompareNames(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	if i == n {
+		return compareInts(len(a), len(b))
+	}
+	if a[i] < 0xEE || b[i] < 0xEE {
+		// Neither side starts a character at or above U+E000 here (lead
+		// bytes 0xEE and up), or they are continuation bytes of
+		// characters that already compare correctly by bytes.
+		return compareInts(int(a[i]), int(b[i]))
+	}
+	// Back up to the start of the character that differs.
+	for i > 0 && !utf8.RuneStart(a[i]) {
+		i--
+	}
+	ra, _ := utf8.DecodeRuneInString(a[i:])
+	rb, _ := utf8.DecodeRuneInString(b[i:])
+	return compareInts(int(utf16First(ra)), int(utf16First(rb)))
+}
+
+// utf16First returns the first UTF-16 code unit of r: r itself in the Basic
+// Multilingual Plane, the high surrogate otherwise.
+func utf16First(r rune) rune {
+	if r >= 0x10000 {
+		return 0xD800 + (r-0x10000)>>10
+	}
+	return r
+}
+
+func compareInts(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// sortKey is a station prepared for sorting: prefix holds the first eight
+// bytes of its javaKey as a big-endian word (zero-padded), and i is the
+// station's index.
+type sortKey struct {
+	prefix uint64
+	i      int
+}
+
+// javaKey returns a string whose byte order is the UTF-16 order of name.
+// UTF-8 byte order only goes wrong between characters from U+10000 up (lead
+// bytes 0xF0–0xF4) and those in U+E000–U+FFFF (lead bytes 0xEE–0xEF); at the
+// first differing byte of two strings both sides are lead bytes or both are
+// continuation bytes (0x80–0xBF) of same-length characters. Rotating the
+// lead bytes 0xEE–0xF4 so the four-byte leads come first fixes the order, and
+// it keeps the length, so most names (those without such bytes) are their
+// own key.
+func javaKey(name string) string {
+	i := 0
+	for i < len(name) && name[i] < 0xEE {
+		i++
+	}
+	if i == len(name) {
+		return name
+	}
+	b := []byte(name)
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == 0xEE || c == 0xEF:
+			b[i] = c + 5 // after the four-byte leads
+		case c >= 0xF0 && c <= 0xF4:
+			b[i] = c - 2 // before the U+E000–U+FFFF leads
+		}
+	}
+	return string(b)
+}
+
+// SortStations sorts stations in place by name in Java String.compareTo
+// order (see [CompareNames]).
+//
+// It radix-sorts the first eight bytes of each name's javaKey and then sorts
+// each run of equal prefixes by the whole key: for 10,000 stations this is
+// several times faster than a comparison sort.
+func SortStations(stations []Station) {
+	keys := make([]string, len(stations))
+	items := make([]sortKey, len(stations))
+	for i := range stations {
+		keys[i] = javaKey(stations[i].Name)
+		var b [8]byte
+		copy(b[:], keys[i])
+		items[i] = sortKey{prefix: binary.BigEndian.Uint64(b[:]), i: i}
+	}
+	radixSort(items)
+	for lo := 0; lo < len(items); {
+		hi := lo + 1
+		for hi < len(items) && items[hi].prefix == items[lo].prefix {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(items[lo:hi], func(x, y sortKey) int {
+				return strings.Compare(keys[x.i], keys[y.i])
+			})
+		}
+		lo = hi
+	}
+	sorted := make([]Station, len(stations))
+	for j, it := range items {
+		sorted[j] = stations[it.i]
+	}
+	copy(stations, sorted)
+}
+
+// radixSort sorts items by prefix, least significant byte first, skipping
+// the bytes on which all items agree.
+func radixSort(items []sortKey) {
+	orig := items
+	tmp := make([]sortKey, len(items))
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for _, it := range items {
+			count[byte(it.prefix>>shift)]++
+		}
+		if len(items) == 0 || count[byte(items[0].prefix>>shift)] == len(items) {
+			continue
+		}
+		pos := 0
+		for b, c := range count {
+			count[b] = pos
+			pos += c
+		}
+		for _, it := range items {
+			b := byte(it.prefix >> shift)
+			tmp[count[b]] = it
+			count[b]++
+		}
+		items, tmp = tmp, items
+	}
+	// After an odd number of scatters the sorted data sits in the scratch
+	// slice.
+	copy(orig, items)
+}
+
+// AppendFormat sorts stations in place (see [SortStations]) and appends
+// the 1BRC answer for them to dst: "{name=min/mean/max, ...}\n", or "{}\n"
+// when stations is empty. Stations with Count == 0 are formatted as if
+// min, mean and max were 0; callers pass only stations that were seen.
+func AppendFormat(dst []byte, stations []Station) []byte {
+	SortStations(stations)
+	dst = append(dst, '{')
+	for i := range stations {
+		if i > 0 {
+			dst = append(dst, ", "...)
+		}
+		st := &stations[i]
+		dst = append(dst, st.Name...)
+		dst = append(dst, '=')
+		dst = AppendTenths(dst, st.Stats.Min)
+		dst = append(dst, '/')
+		dst = AppendTenths(dst, st.Stats.Mean())
+		dst = append(dst, '/')
+		dst = AppendTenths(dst, st.Stats.Max)
+	}
+	return append(dst, "}\n"...)
+}
+
+// Format returns the 1BRC answer for stations, sorting them in place. It is
+// AppendFormat with a buffer sized for the result.
+func Format(stations []Station) []byte {
+	size := 3
+	for i := range stations {
+		size += len(stations[i].Name) + 2 + 3*6
+	}
+	return AppendFormat(make([]byte, 0, size), stations)
+}
+
+// FormatMap returns the 1BRC answer for the stations in m.
+func FormatMap(m map[string]Stats) []byte {
+	stations := make([]Station, 0, len(m))
+	for name, s := range m {
+		stations = append(stations, Station{Name: name, Stats: s})
+	}
+	return Format(stations)
+}
+
+// Write formats stations (sorting them in place) and writes the answer to w
+// in a single Write call.
+func Write(w io.Writer, stations []Station) error {
+	_, err := w.Write(Format(stations))
+	return err
+}
