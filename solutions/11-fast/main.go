@@ -162,7 +162,7 @@ func (t *table) segment(data []byte, start, end int) bool {
 	fastEnd := min(end, len(data)-margin)
 	p := start
 	if p < fastEnd {
-		p = t.lines(unsafe.Pointer(&data[0]), p, fastEnd)
+		p = t.span(data, p, fastEnd)
 		if p < 0 {
 			return false
 		}
@@ -184,6 +184,43 @@ func (t *table) segment(data []byte, start, end int) bool {
 		t.fold()
 	}
 	return true
+}
+
+// span processes the lines starting in [p, end) of data with three
+// cursors, one per third, and returns the first line start at or after
+// end, or -1 when the table is full. data[q:q+margin] must be valid for
+// every line start q < end.
+func (t *table) span(data []byte, p, end int) int {
+	base := unsafe.Pointer(&data[0])
+	a, b, c := p, min(lineStart(data, p+(end-p)/3), end), min(lineStart(data, p+2*(end-p)/3), end)
+	endA, endB, endC := b, c, end
+	for a < endA && b < endB && c < endC {
+		a, b, c, _ = t.lines3(base, a, endA, b, endB, c, endC)
+		if a < 0 {
+			return -1
+		}
+		if a < endA && isLong(base, a) {
+			a = t.longLine(base, a)
+		}
+		if b < endB && isLong(base, b) {
+			b = t.longLine(base, b)
+		}
+		if c < endC && isLong(base, c) {
+			c = t.longLine(base, c)
+		}
+		if a < 0 || b < 0 || c < 0 {
+			return -1
+		}
+	}
+	if t.lines(base, a, endA) < 0 || t.lines(base, b, endB) < 0 {
+		return -1
+	}
+	return t.lines(base, c, endC)
+}
+
+// isLong reports whether the name of the line at p has 16 bytes or more.
+func isLong(base unsafe.Pointer, p int) bool {
+	return semiBits(load(base, p))|semiBits(load(base, p+8)) == 0
 }
 
 func (t *table) fold() {
@@ -217,69 +254,213 @@ func hash16(k0, k1 uint64) uint64 {
 	return (k0 ^ bits.RotateLeft64(k1, 29)) * 0x9E3779B97F4A7C15
 }
 
+// number parses the value at the start of w ("-?d?d.d") into tenths and
+// returns it with the offset of the next line from the value's start.
+// It reads a few bits of each byte and never fails: on a malformed value
+// it returns some number and an advance between 3 and 7.
+func number(w uint64) (int64, int) {
+	dotPos := uint(bits.TrailingZeros64(^w&0x10101000 | 1<<36)) // 8*index+4 of '.'
+	signed := int64(^w<<59) >> 63                               // -1 if '-', else 0
+	designMask := ^uint64(signed & 0xFF)
+	digits := ((w & designMask) << ((28 - dotPos) & 63)) & 0x0F000F0F00
+	abs := int64(((digits * 0x640a0001) >> 32) & 0x3FF)
+	return (abs ^ signed) - signed, int(dotPos>>3) + 3
+}
+
 // lines processes the lines starting in [p, end) of the memory at base, and
 // returns where it stopped (the first line start at or after end), or -1
 // when the table is full. base[p:p+margin] must be readable for every line
 // start p < end.
 func (t *table) lines(base unsafe.Pointer, p, end int) int {
-	slots := &t.slots
 	for p < end {
-		w0 := load(base, p)
-		w1 := load(base, p+8)
-		t0 := semiBits(w0)
-		t1 := semiBits(w1)
-		var numStart int
-		var e *entry
-		if t0|t1 != 0 {
-			m0 := t0 ^ (t0 - 1)
-			m1 := t1 ^ (t1 - 1)
-			n := bits.TrailingZeros64(t0) >> 3
-			if t0 != 0 {
-				m1 = 0
-			} else {
-				n += bits.TrailingZeros64(t1) >> 3
-			}
-			k0 := w0 & m0
-			k1 := w1 & m1
-			numStart = p + n + 1
-			i := hash16(k0, k1) >> (64 - tableBits)
-			for {
-				e = &slots[i&tableMask]
-				if e.k0 == k0 && e.k1 == k1 {
-					break
-				}
-				if e.count == 0 {
-					if t.used >= verify.MaxStations {
-						return -1
-					}
-					t.used++
-					e.k0, e.k1 = k0, k1
-					e.min, e.max = 999, -999
-					break
-				}
-				i++
-			}
-		} else {
-			var ok bool
-			e, numStart, ok = t.lookupLong(base, p, w0, w1)
-			if !ok {
+		p, _, _, _ = t.lines1(base, p, end)
+		if p < 0 {
+			return -1
+		}
+		if p < end {
+			if p = t.longLine(base, p); p < 0 {
 				return -1
 			}
 		}
-		w := load(base, numStart)
-		dotPos := uint(bits.TrailingZeros64(^w & 0x10101000))
-		signed := int64(^w<<59) >> 63
-		designMask := ^uint64(signed & 0xFF)
-		digits := ((w & designMask) << ((28 - dotPos) & 63)) & 0x0F000F0F00
-		abs := int64(((digits * 0x640a0001) >> 32) & 0x3FF)
-		v := (abs ^ signed) - signed
-		p = numStart + int(dotPos>>3) + 3
-		e.sum += v
-		e.count++
-		e.min = min(e.min, int16(v))
-		e.max = max(e.max, int16(v))
 	}
 	return p
+}
+
+// lines1 processes lines from p until end or a name of 16 bytes or more.
+// It returns the position it stopped at, or -1 when the table is full.
+func (t *table) lines1(base unsafe.Pointer, pA, end int) (int, int, int, int) {
+	slots := &t.slots
+	for pA < end {
+		w0_A := load(base, pA)
+		w1_A := load(base, pA+8)
+		t0_A := semiBits(w0_A)
+		t1_A := semiBits(w1_A)
+		if t0_A|t1_A == 0 {
+			break
+		}
+		tA, offA, m1A := t0_A, 0, uint64(0)
+		if t0_A == 0 {
+			tA, offA, m1A = t1_A, 64, t1_A^(t1_A-1)
+		}
+		k0A := w0_A & (t0_A ^ (t0_A - 1))
+		k1A := w1_A & m1A
+		numA := pA + (offA+bits.TrailingZeros64(tA|1<<63))>>3 + 1
+		vA, advA := number(load(base, numA))
+		pA = numA + advA
+		iA := hash16(k0A, k1A) >> (64 - tableBits)
+		for {
+			e := &slots[iA&tableMask]
+			if e.k0 == k0A && e.k1 == k1A {
+				e.sum += vA
+				e.count++
+				e.min = min(e.min, int16(vA))
+				e.max = max(e.max, int16(vA))
+				break
+			}
+			if e.count == 0 {
+				if t.used >= verify.MaxStations {
+					return -1, 0, 0, 0
+				}
+				t.used++
+				e.k0, e.k1 = k0A, k1A
+				e.sum, e.count, e.min, e.max = vA, 1, int16(vA), int16(vA)
+				break
+			}
+			iA++
+		}
+	}
+	return pA, 0, 0, 0
+}
+
+// lines3 advances three cursors in step, so that the three chains of
+// dependent loads overlap, until one reaches its end or a name of 16 bytes
+// or more. It returns the three positions, the first -1 when the table is
+// full.
+func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (int, int, int, int) {
+	slots := &t.slots
+	for pA < endA && pB < endB && pC < endC {
+		w0_A := load(base, pA)
+		w1_A := load(base, pA+8)
+		t0_A := semiBits(w0_A)
+		t1_A := semiBits(w1_A)
+		w0_B := load(base, pB)
+		w1_B := load(base, pB+8)
+		t0_B := semiBits(w0_B)
+		t1_B := semiBits(w1_B)
+		w0_C := load(base, pC)
+		w1_C := load(base, pC+8)
+		t0_C := semiBits(w0_C)
+		t1_C := semiBits(w1_C)
+		if t0_A|t1_A == 0 || t0_B|t1_B == 0 || t0_C|t1_C == 0 {
+			break
+		}
+		tA, offA, m1A := t0_A, 0, uint64(0)
+		if t0_A == 0 {
+			tA, offA, m1A = t1_A, 64, t1_A^(t1_A-1)
+		}
+		k0A := w0_A & (t0_A ^ (t0_A - 1))
+		k1A := w1_A & m1A
+		numA := pA + (offA+bits.TrailingZeros64(tA|1<<63))>>3 + 1
+		vA, advA := number(load(base, numA))
+		pA = numA + advA
+		iA := hash16(k0A, k1A) >> (64 - tableBits)
+		for {
+			e := &slots[iA&tableMask]
+			if e.k0 == k0A && e.k1 == k1A {
+				e.sum += vA
+				e.count++
+				e.min = min(e.min, int16(vA))
+				e.max = max(e.max, int16(vA))
+				break
+			}
+			if e.count == 0 {
+				if t.used >= verify.MaxStations {
+					return -1, 0, 0, 0
+				}
+				t.used++
+				e.k0, e.k1 = k0A, k1A
+				e.sum, e.count, e.min, e.max = vA, 1, int16(vA), int16(vA)
+				break
+			}
+			iA++
+		}
+		tB, offB, m1B := t0_B, 0, uint64(0)
+		if t0_B == 0 {
+			tB, offB, m1B = t1_B, 64, t1_B^(t1_B-1)
+		}
+		k0B := w0_B & (t0_B ^ (t0_B - 1))
+		k1B := w1_B & m1B
+		numB := pB + (offB+bits.TrailingZeros64(tB|1<<63))>>3 + 1
+		vB, advB := number(load(base, numB))
+		pB = numB + advB
+		iB := hash16(k0B, k1B) >> (64 - tableBits)
+		for {
+			e := &slots[iB&tableMask]
+			if e.k0 == k0B && e.k1 == k1B {
+				e.sum += vB
+				e.count++
+				e.min = min(e.min, int16(vB))
+				e.max = max(e.max, int16(vB))
+				break
+			}
+			if e.count == 0 {
+				if t.used >= verify.MaxStations {
+					return -1, 0, 0, 0
+				}
+				t.used++
+				e.k0, e.k1 = k0B, k1B
+				e.sum, e.count, e.min, e.max = vB, 1, int16(vB), int16(vB)
+				break
+			}
+			iB++
+		}
+		tC, offC, m1C := t0_C, 0, uint64(0)
+		if t0_C == 0 {
+			tC, offC, m1C = t1_C, 64, t1_C^(t1_C-1)
+		}
+		k0C := w0_C & (t0_C ^ (t0_C - 1))
+		k1C := w1_C & m1C
+		numC := pC + (offC+bits.TrailingZeros64(tC|1<<63))>>3 + 1
+		vC, advC := number(load(base, numC))
+		pC = numC + advC
+		iC := hash16(k0C, k1C) >> (64 - tableBits)
+		for {
+			e := &slots[iC&tableMask]
+			if e.k0 == k0C && e.k1 == k1C {
+				e.sum += vC
+				e.count++
+				e.min = min(e.min, int16(vC))
+				e.max = max(e.max, int16(vC))
+				break
+			}
+			if e.count == 0 {
+				if t.used >= verify.MaxStations {
+					return -1, 0, 0, 0
+				}
+				t.used++
+				e.k0, e.k1 = k0C, k1C
+				e.sum, e.count, e.min, e.max = vC, 1, int16(vC), int16(vC)
+				break
+			}
+			iC++
+		}
+	}
+	return pA, pB, pC, 0
+}
+
+// longLine processes the one line at p, whose name has 16 bytes or more,
+// and returns the start of the next line, or -1 when the table is full.
+func (t *table) longLine(base unsafe.Pointer, p int) int {
+	e, num, ok := t.lookupLong(base, p, load(base, p), load(base, p+8))
+	if !ok {
+		return -1
+	}
+	v, adv := number(load(base, num))
+	e.sum += v
+	e.count++
+	e.min = min(e.min, int16(v))
+	e.max = max(e.max, int16(v))
+	return num + adv
 }
 
 // lookupLong looks up a name of 16 bytes or more starting at p, whose first two
