@@ -29,11 +29,11 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -43,19 +43,19 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1) // only after run has returned and stopped the profile
 	}
 }
 
-// run aggregates the file named by args[0] and writes the answer to stdout.
+// run aggregates the file named by args[1] and writes the answer to stdout.
 func run(args []string, stdout io.Writer) error {
 	defer profile.Start()()
-	if len(args) != 1 {
-		return errors.New("usage: 01-naive FILE")
+	if len(args) != 2 {
+		return fmt.Errorf("usage: %s FILE", filepath.Base(args[0]))
 	}
-	path := args[0]
+	path := args[1]
 	f, err := os.Open(path)
 	if err != nil {
 		return err // *PathError: "open FILE: ..."
