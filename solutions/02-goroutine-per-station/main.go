@@ -47,15 +47,15 @@ import (
 )
 
 func main() {
+	defer profile.Start()() // stops the profile when main returns
 	if err := run(os.Args, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1) // only after run has returned and stopped the profile
+		os.Exit(1) // a failed run needs no profile
 	}
 }
 
 // run aggregates the file named by args[1] and writes the answer to stdout.
 func run(args []string, stdout io.Writer) error {
-	defer profile.Start()()
 	if len(args) != 2 {
 		return fmt.Errorf("usage: %s FILE", filepath.Base(args[0]))
 	}
