@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/onebrc/onebrc/harness"
+	"github.com/spf13/cobra"
+)
+
+type benchOptions struct {
+	IO           *ioStreams
+	File         string
+	Runs         int
+	Warmup       int
+	Solutions    string
+	SolutionsDir string
+	OwnModules   bool
+	Timeout      time.Duration
+	MaxTime      time.Duration
+	Out          string
+	Profile      bool
+	NoFloor      bool
+	// Command is the command line, recorded in the results.
+	Command string
+
+	// Runner returns the runner; tests substitute a fake.
+	Runner func() (harness.Runner, error)
+	// Build returns the build function and its clean-up.
+	Build func() (func(context.Context, harness.Solution) (string, error), func(), error)
+	// Floor returns the command that reads every byte of the file, or nil.
+	Floor func(file string) (*harness.Command, error)
+	// Now is the clock that names the raw file.
+	Now func() time.Time
+	// Machine returns the machine's configuration keys.
+	Machine func(ctx context.Context) []harness.Config
+}
+
+func newCmdBench(io *ioStreams, command string, runF func(*benchOptions) error) *cobra.Command {
+	opts := &benchOptions{
+		IO:      io,
+		Command: command,
+		Runner:  func() (harness.Runner, error) { return harness.NewProcessRunner() },
+		Build:   builder,
+		Floor:   selfFloor,
+		Now:     time.Now,
+		Machine: func(ctx context.Context) []harness.Config { return harness.MachineConfig(ctx, ".") },
+	}
+	def := harness.DefaultPolicy
+	cmd := &cobra.Command{
+		Use:   "bench [flags]",
+		Short: "Build, verify and time every solution; write raw results and the leaderboard",
+		Long: `Build every solution once, run each as its own process on --file, verify
+every output (warm-up runs too) against the file's .out, and time the runs:
+wall time, user and system CPU time and peak RSS of the whole process tree.
+
+How many runs: by default one warm-up run, then at least 10 timed runs or
+3 s of them, but no more than fit in --max-time per solution (warm-up
+included), and at least one. A warm-up that takes half of --max-time or
+more becomes the only timed sample ("no warm-up"): on the 1B-row file the
+slow early steps run once. --runs and --warmup set exact counts instead.
+
+A failure (build error, crash, non-zero exit, timeout, wrong output) is
+recorded with its reason and the other solutions still run. After each
+solution, --out/<UTC time>-<host>.txt (Go benchmark format: benchstat reads
+it) and --out/leaderboard.md are rewritten, so Ctrl-C keeps every finished
+result. The first row, "floor (read every byte)", times reading the whole
+file and is not verified.
+
+Exits with status 1 if any solution failed.`,
+		Example: "  run bench --file data/measurements-10M-classic-seed1.txt\n  run bench --solutions '0[89]-*' --runs 20\n  run bench --profile --max-time 20s",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case opts.File == "":
+				return flagErrorf("--file must name a measurements file")
+			case opts.Runs < 0:
+				return flagErrorf("--runs must be at least 1 (or 0 for automatic), got %d", opts.Runs)
+			case opts.Warmup < -1:
+				return flagErrorf("--warmup must be at least 0 (or -1 for automatic), got %d", opts.Warmup)
+			case opts.MaxTime <= 0:
+				return flagErrorf("--max-time must be positive, got %s", opts.MaxTime)
+			case opts.Timeout < 0:
+				return flagErrorf("--timeout must not be negative, got %s", opts.Timeout)
+			case opts.Out == "":
+				return flagErrorf("--out must name a directory")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return benchRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.File, "file", "data/measurements.txt", "the measurements file; its expected answer is the .out beside it")
+	f.IntVarP(&opts.Runs, "runs", "r", 0, "exact number of timed runs per solution (0: automatic)")
+	f.IntVarP(&opts.Warmup, "warmup", "w", def.Warmup, "exact number of warm-up runs per solution (-1: automatic, one unless the first run is slow)")
+	f.StringVar(&opts.Solutions, "solutions", "", "only the solutions whose names match this glob, e.g. '0[5-9]-*'")
+	f.StringVar(&opts.SolutionsDir, "solutions-dir", "solutions", "directory holding the solutions")
+	f.BoolVar(&opts.OwnModules, "own-modules", ownModulesDefault(), "include solutions with their own go.mod, such as duckdb (default: on when $WITH_DUCKDB is set)")
+	f.DurationVar(&opts.Timeout, "timeout", def.Timeout, "kill a run (its whole process group) after this long; 0 for never")
+	f.DurationVar(&opts.MaxTime, "max-time", def.MaxTime, "automatic mode: stop adding runs to a solution once this much time is spent on it")
+	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, the leaderboard and profiles")
+	f.BoolVar(&opts.Profile, "profile", false, "one extra, untimed run per solution writing a CPU profile to --out/profiles/NAME.pprof")
+	f.BoolVar(&opts.NoFloor, "no-floor", false, "skip the floor row (reading every byte of the file)")
+	return cmd
+}
+
+func benchRun(ctx context.Context, opts *benchOptions) error {
+	sols, err := selectSolutions(opts.SolutionsDir, opts.Solutions, opts.OwnModules)
+	if err != nil {
+		return err
+	}
+	errOut := opts.IO.ErrOut
+	fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", opts.File)
+	data, err := harness.LoadData(ctx, opts.File)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n\n", data.Size.Rows, harness.FormatBytes(float64(data.Size.Bytes)), data.Stations, data.ExpectedFrom)
+
+	runner, err := opts.Runner()
+	if err != nil {
+		return err
+	}
+	build, cleanup, err := opts.Build()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	var floor *harness.Command
+	if !opts.NoFloor && opts.Floor != nil {
+		if floor, err = opts.Floor(opts.File); err != nil {
+			return err
+		}
+	}
+
+	config := opts.Machine(ctx)
+	config = append(config, data.Config()...)
+	config = append(config, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
+	host := "unknown"
+	for _, c := range config {
+		if c.Key == harness.KeyHost {
+			host = c.Value
+		}
+	}
+	raw := filepath.Join(opts.Out, harness.RawFileName(opts.Now(), host))
+	policy := harness.DefaultPolicy
+	policy.Runs, policy.Warmup, policy.MaxTime, policy.Timeout = opts.Runs, opts.Warmup, opts.MaxTime, opts.Timeout
+	profileDir := ""
+	if opts.Profile {
+		profileDir = filepath.Join(opts.Out, "profiles")
+	}
+
+	rep := harness.NewReporter(errOut, opts.IO.ErrTerminal)
+	suite, err := harness.Bench(ctx, harness.Options{
+		Solutions:  sols,
+		Data:       data,
+		Runner:     runner,
+		Build:      build,
+		Floor:      floor,
+		Policy:     policy,
+		ProfileDir: profileDir,
+		Config:     config,
+		Progress:   rep.Event,
+		Record: func(s harness.Suite) error {
+			if err := harness.SaveRaw(raw, s); err != nil {
+				return err
+			}
+			return harness.RenderLeaderboard(opts.Out, raw)
+		},
+	})
+	rep.Close()
+	if len(suite.Results) > 0 {
+		harness.WriteSummary(opts.IO.Out, suite)
+		fmt.Fprintf(opts.IO.Out, "\nWrote %s and %s\n", raw, filepath.Join(opts.Out, harness.LeaderboardFile))
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) && len(suite.Results) > 0 {
+			fmt.Fprintf(errOut, "Interrupted: the %d finished results are kept in %s\n", len(suite.Results), raw)
+		}
+		return err
+	}
+	for _, r := range suite.Results {
+		if r.Failure != "" {
+			return errSilent
+		}
+	}
+	return nil
+}
+
+// selfFloor returns the floor command: this program's hidden "floor"
+// subcommand, so the floor is measured as its own process like every
+// solution.
+func selfFloor(file string) (*harness.Command, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("floor: %w", err)
+	}
+	return &harness.Command{Path: exe, Args: []string{"floor", file}}, nil
+}

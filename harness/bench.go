@@ -1,0 +1,420 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onebrc/onebrc/harness/profile"
+	"github.com/onebrc/onebrc/verify"
+)
+
+// Data is a measurements file with its expected answer.
+type Data struct {
+	Path         string   // the file, as it is recorded and passed to solutions
+	Size         FileSize // bytes and rows
+	Stations     int      // entries in the expected answer
+	Expected     []byte   // the exact expected output
+	ExpectedFrom string   // where Expected came from: the .out file, or the reference aggregator
+}
+
+// Config returns the data's configuration keys: file, rows, bytes and
+// stations.
+func (d Data) Config() []Config {
+	return []Config{
+		{KeyFile, d.Path},
+		{KeyRows, strconv.FormatInt(d.Size.Rows, 10)},
+		{KeyBytes, strconv.FormatInt(d.Size.Bytes, 10)},
+		{KeyStations, strconv.Itoa(d.Stations)},
+	}
+}
+
+// ExpectedPath returns where the expected answer of a measurements file
+// lives: beside it, with ".txt" replaced by ".out" (or ".out" appended).
+func ExpectedPath(file string) string {
+	return strings.TrimSuffix(file, ".txt") + ".out"
+}
+
+// ReferenceName is Data.ExpectedFrom when the answer was computed by
+// verify.AggregateFile because no .out file exists.
+const ReferenceName = "verify.AggregateFile (no .out file)"
+
+// ExpectedAnswer returns the expected answer for the measurements file at
+// path: its .out file (see ExpectedPath) when there is one, otherwise the
+// reference aggregator's answer, which reads the whole file on one core.
+// The second result says which.
+func ExpectedAnswer(path string) ([]byte, string, error) {
+	out := ExpectedPath(path)
+	b, err := os.ReadFile(out)
+	if err == nil {
+		return b, out, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, "", fmt.Errorf("harness: expected answer: %w", err)
+	}
+	b, err = verify.AggregateFile(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("harness: expected answer: %w", err)
+	}
+	return b, ReferenceName, nil
+}
+
+// LoadData reads what the harness needs to know about the file at path:
+// its size and rows (ScanFile, which also fills the page cache) and its
+// expected answer (ExpectedAnswer).
+func LoadData(ctx context.Context, path string) (Data, error) {
+	size, err := ScanFile(ctx, path, 0)
+	if err != nil {
+		return Data{}, err
+	}
+	exp, from, err := ExpectedAnswer(path)
+	if err != nil {
+		return Data{}, err
+	}
+	entries, err := verify.ParseOutput(exp, nil)
+	if err != nil {
+		return Data{}, fmt.Errorf("harness: %s: %w", from, err)
+	}
+	return Data{Path: path, Size: size, Stations: len(entries), Expected: exp, ExpectedFrom: from}, nil
+}
+
+// Policy decides how many times each solution runs.
+//
+// By default (Warmup < 0, Runs == 0) a solution gets one warm-up run, then
+// timed runs until it has at least MinRuns of them and at least MinTime
+// of timed wall time, like hyperfine (but at most MaxRuns), and it stops early when another run
+// would take the solution's total (warm-up included) past MaxTime, with
+// at least one timed run. A warm-up run that takes MaxTime/2 or longer is
+// kept as the only timed sample instead (Result.FirstRunTimed): a second
+// run would not fit, and a run that long is its own warm-up. So each
+// solution costs about max(MaxTime, one run), which keeps the slow early
+// steps on the 1B-row file to a single run each.
+//
+// Explicit counts override this: Warmup >= 0 runs exactly that many
+// warm-ups (with no single-run shortcut), and Runs > 0 takes exactly that
+// many timed samples, ignoring MinRuns, MinTime and MaxTime.
+type Policy struct {
+	Runs    int           // timed runs; 0 means automatic
+	Warmup  int           // warm-up runs; negative means automatic (one, see above)
+	MinRuns int           // automatic mode: at least this many timed runs...
+	MinTime time.Duration // ...and at least this much timed wall time,
+	MaxTime time.Duration // ...unless the solution's total would pass this,
+	MaxRuns int           // ...and never more than this many (0: no limit)
+	Timeout time.Duration // kill a run (its whole process group) after this long; 0 means never
+}
+
+// DefaultPolicy is the policy of "run bench" without flags. With it, the
+// whole suite on the 1B-row file on 2 cores takes about the sum over the
+// solutions of max(60 s, one run).
+var DefaultPolicy = Policy{
+	Warmup:  -1,
+	MinRuns: 10,
+	MinTime: 3 * time.Second,
+	MaxRuns: 100,
+	MaxTime: 60 * time.Second,
+	Timeout: 20 * time.Minute,
+}
+
+// Options configure Bench.
+type Options struct {
+	// Solutions to benchmark, in order.
+	Solutions []Solution
+	// Data is the measurements file and its expected answer.
+	Data Data
+	// Runner executes the programs (ProcessRunner, or a fake in tests).
+	Runner Runner
+	// Build compiles a solution and returns its binary's path. Each
+	// solution is built once, just before its runs.
+	Build func(ctx context.Context, s Solution) (string, error)
+	// Floor, when not nil, is the command that reads every byte of the
+	// data file; it is benchmarked first, under the same Policy, as the
+	// FloorName row. Its output is not verified.
+	Floor *Command
+	// Policy says how many runs each solution gets.
+	Policy Policy
+	// ProfileDir, when not "", asks for one extra run per solution that
+	// passed, with $ONEBRC_CPUPROFILE set to ProfileDir/<name>.pprof. It
+	// is verified but not timed. Result.Profile is the path relative to
+	// the directory above ProfileDir (the results directory).
+	ProfileDir string
+	// Config is the suite's configuration (MachineConfig, Data.Config,
+	// the command line), copied into the Suite.
+	Config []Config
+	// Progress, when not nil, receives an Event at each step.
+	Progress func(Event)
+	// Record, when not nil, is called with the suite so far after each
+	// solution finishes; an error from it stops Bench.
+	Record func(Suite) error
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// The kinds of Event, in the order Bench sends them for each solution.
+const (
+	EventStart    EventKind = iota // a solution's benchmark begins (Index, Total, Name)
+	EventBuild                     // it is being built
+	EventRunStart                  // a run begins (Phase, Run, Runs, Estimate)
+	EventRunEnd                    // a run ended (as EventRunStart, plus Wall and Failure)
+	EventDone                      // the solution is finished (Result, Summary)
+)
+
+// Phases of a run, in Event.Phase.
+const (
+	PhaseWarmup  = "warm-up"
+	PhaseTimed   = "timed"
+	PhaseProfile = "profile"
+)
+
+// Event is one step of Bench's progress.
+type Event struct {
+	Kind         EventKind
+	Index, Total int    // this solution is Index of Total (1-based)
+	Name         string // solution name, or FloorName
+	Phase        string // PhaseWarmup, PhaseTimed or PhaseProfile
+	Run          int    // 1-based run number within the phase
+	Runs         int    // runs planned in the phase so far (grows as the estimate settles)
+	// Estimate is the median wall time of the solution's runs so far (0
+	// before the first), for the current estimate and the ETA.
+	Estimate time.Duration
+	Wall     time.Duration // EventRunEnd: the run's wall time
+	Failure  string        // EventRunEnd: why the run failed, "" if it passed
+	Result   *Result       // EventDone
+	Summary  *Summary      // EventDone
+}
+
+// Bench benchmarks every solution in opts.Solutions (after the floor, if
+// any) and returns the suite. A solution that fails to build, crashes,
+// exits non-zero, times out or prints a wrong answer is recorded with its
+// Failure and the others still run. When ctx is cancelled (Ctrl-C), Bench
+// stops at once and returns every finished result with ctx's error; the
+// interrupted solution is left out.
+func Bench(ctx context.Context, opts Options) (Suite, error) {
+	suite := Suite{Config: slices.Clone(opts.Config)}
+	emit := func(e Event) {
+		if opts.Progress != nil {
+			opts.Progress(e)
+		}
+	}
+	type job struct {
+		name string
+		sol  *Solution
+	}
+	var jobs []job
+	if opts.Floor != nil {
+		jobs = append(jobs, job{name: FloorName})
+	}
+	for i := range opts.Solutions {
+		jobs = append(jobs, job{name: opts.Solutions[i].Name, sol: &opts.Solutions[i]})
+	}
+	for i, j := range jobs {
+		emit(Event{Kind: EventStart, Index: i + 1, Total: len(jobs), Name: j.name})
+		b := &bencher{opts: &opts, emit: emit, index: i + 1, total: len(jobs), res: Result{Name: j.name}}
+		var err error
+		if j.sol == nil {
+			err = b.run(ctx, *opts.Floor, false)
+		} else {
+			emit(Event{Kind: EventBuild, Index: i + 1, Total: len(jobs), Name: j.name})
+			bin, berr := opts.Build(ctx, *j.sol)
+			switch {
+			case ctx.Err() != nil:
+				err = ctx.Err()
+			case berr != nil:
+				b.res.Failure = "build failed: " + berr.Error()
+			default:
+				cmd := Command{Path: bin, Args: []string{opts.Data.Path}, Timeout: opts.Policy.Timeout}
+				err = b.run(ctx, cmd, true)
+			}
+		}
+		if err != nil {
+			return suite, err
+		}
+		suite.Results = append(suite.Results, b.res)
+		sum := Summarize(b.res)
+		emit(Event{Kind: EventDone, Index: i + 1, Total: len(jobs), Name: j.name, Result: &b.res, Summary: &sum})
+		if opts.Record != nil {
+			if err := opts.Record(suite); err != nil {
+				return suite, err
+			}
+		}
+	}
+	return suite, nil
+}
+
+// bencher runs one solution under the policy.
+type bencher struct {
+	opts         *Options
+	emit         func(Event)
+	index, total int
+	res          Result
+	spent        time.Duration // wall time of every run so far, warm-ups included
+	walls        []time.Duration
+}
+
+// run does the warm-up, timed and profile runs of cmd. It returns an
+// error only when ctx is cancelled or the runner itself fails; a failing
+// solution ends with b.res.Failure set.
+func (b *bencher) run(ctx context.Context, cmd Command, check bool) error {
+	p := b.opts.Policy
+	if cmd.Timeout == 0 {
+		cmd.Timeout = p.Timeout
+	}
+	warmups, auto := p.Warmup, p.Warmup < 0
+	if auto {
+		warmups = 1
+	}
+	for i := 1; i <= warmups; i++ {
+		m, fail, err := b.once(ctx, cmd, check, PhaseWarmup, i, warmups)
+		if err != nil {
+			return err
+		}
+		if fail != "" {
+			b.res.Failure = fmt.Sprintf("warm-up run %d: %s", i, fail)
+			return nil
+		}
+		if auto && p.MaxTime > 0 && m.Wall >= p.MaxTime/2 {
+			b.res.FirstRunTimed = true
+			b.res.Runs = append(b.res.Runs, runOf(m))
+			break
+		}
+		b.res.Warmups++
+	}
+	for {
+		n := len(b.res.Runs)
+		planned := b.planned()
+		if n >= 1 && n >= planned {
+			break
+		}
+		m, fail, err := b.once(ctx, cmd, check, PhaseTimed, n+1, max(planned, n+1))
+		if err != nil {
+			return err
+		}
+		if fail != "" {
+			b.res.Failure = fmt.Sprintf("timed run %d: %s", n+1, fail)
+			b.res.Runs = nil
+			return nil
+		}
+		b.res.Runs = append(b.res.Runs, runOf(m))
+	}
+	if b.opts.ProfileDir != "" && b.res.Name != FloorName {
+		return b.profile(ctx, cmd, check)
+	}
+	return nil
+}
+
+// planned returns how many timed runs the solution should have, given
+// the runs so far; 0 when no estimate exists yet.
+func (b *bencher) planned() int {
+	p := b.opts.Policy
+	if p.Runs > 0 {
+		return p.Runs
+	}
+	if len(b.walls) == 0 {
+		return 0
+	}
+	est := b.estimate()
+	n := max(p.MinRuns, 1)
+	if est > 0 && p.MinTime > 0 {
+		n = max(n, int(math.Ceil(float64(p.MinTime)/float64(est))))
+	}
+	if p.MaxTime > 0 && est > 0 {
+		// Runs that still fit in the solution's budget, on top of those done.
+		left := int((p.MaxTime - b.spent) / est)
+		n = min(n, len(b.res.Runs)+max(left, 0))
+	}
+	if p.MaxRuns > 0 {
+		n = min(n, p.MaxRuns)
+	}
+	return max(n, 1)
+}
+
+// estimate is the median wall time of every run so far.
+func (b *bencher) estimate() time.Duration {
+	if len(b.walls) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(b.walls))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// once runs cmd one time and checks it: a clean exit and, when check is
+// set, the expected answer. fail says what went wrong, "" if nothing.
+func (b *bencher) once(ctx context.Context, cmd Command, check bool, phase string, run, runs int) (m Measurement, fail string, err error) {
+	ev := Event{Index: b.index, Total: b.total, Name: b.res.Name, Phase: phase, Run: run, Runs: runs, Estimate: b.estimate()}
+	ev.Kind = EventRunStart
+	b.emit(ev)
+	m, err = b.opts.Runner.Run(ctx, cmd)
+	if err != nil {
+		if ctx.Err() != nil {
+			return m, "", ctx.Err()
+		}
+		return m, "", fmt.Errorf("harness: %s: %w", b.res.Name, err)
+	}
+	fail = m.Failure()
+	if fail == "" && check {
+		fail = checkAnswer(b.opts.Data.Expected, m.Stdout)
+	}
+	if phase != PhaseProfile {
+		b.spent += m.Wall
+		b.walls = append(b.walls, m.Wall)
+	}
+	ev.Kind, ev.Wall, ev.Failure, ev.Estimate = EventRunEnd, m.Wall, fail, b.estimate()
+	b.emit(ev)
+	return m, fail, nil
+}
+
+// checkAnswer compares a solution's output with the expected answer and
+// returns "" when they are identical, or "wrong output: " and
+// verify.Compare's report.
+func checkAnswer(expected, actual []byte) string {
+	rep, err := verify.Compare(expected, actual)
+	if err != nil {
+		return "cannot check the output: " + err.Error()
+	}
+	if rep.Equal {
+		return ""
+	}
+	return "wrong output: " + rep.String()
+}
+
+// profile does the extra, untimed run that writes a CPU profile.
+func (b *bencher) profile(ctx context.Context, cmd Command, check bool) error {
+	if err := os.MkdirAll(b.opts.ProfileDir, 0o755); err != nil {
+		return fmt.Errorf("harness: profile: %w", err)
+	}
+	path := filepath.Join(b.opts.ProfileDir, b.res.Name+".pprof")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("harness: profile: %w", err)
+	}
+	cmd.Env = append(slices.Clone(cmd.Env), profile.EnvVar+"="+abs)
+	_, fail, err := b.once(ctx, cmd, check, PhaseProfile, 1, 1)
+	if err != nil {
+		return err
+	}
+	if fail != "" {
+		b.res.Failure = "profile run: " + fail
+		b.res.Runs = nil
+		return nil
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil // the solution does not call profile.Start: nothing to link
+	}
+	b.res.Profile = filepath.ToSlash(filepath.Join(filepath.Base(b.opts.ProfileDir), b.res.Name+".pprof"))
+	return nil
+}
+
+// runOf extracts the recorded numbers from a measurement.
+func runOf(m Measurement) Run {
+	return Run{Wall: m.Wall, User: m.User, Sys: m.Sys, PeakRSS: m.PeakRSS}
+}
