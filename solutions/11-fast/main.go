@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/bits"
 	"os"
 	"runtime"
@@ -36,6 +37,12 @@ const (
 	// of up to 100 bytes is scanned in words up to offset 112, and the
 	// number word after it ends at 121.
 	margin = 128
+	// maxAdvance bounds how far one line of a short name moves a cursor,
+	// even on malformed input: 16 bytes of name and ';', at most 7 more.
+	maxAdvance = 24
+	entrySize  = 32 // bytes in an entry
+	offsetMask = tableSize*entrySize - 1
+	cursors    = 3
 )
 
 func run(args []string, stdout io.Writer) error {
@@ -186,36 +193,44 @@ func (t *table) segment(data []byte, start, end int) bool {
 	return true
 }
 
-// span processes the lines starting in [p, end) of data with three
-// cursors, one per third, and returns the first line start at or after
+// span processes the lines starting in [p, end) of data with several
+// cursors, one per part, and returns the first line start at or after
 // end, or -1 when the table is full. data[q:q+margin] must be valid for
 // every line start q < end.
 func (t *table) span(data []byte, p, end int) int {
 	base := unsafe.Pointer(&data[0])
-	a, b, c := p, min(lineStart(data, p+(end-p)/3), end), min(lineStart(data, p+2*(end-p)/3), end)
-	endA, endB, endC := b, c, end
-	for a < endA && b < endB && c < endC {
-		a, b, c, _ = t.lines3(base, a, endA, b, endB, c, endC)
-		if a < 0 {
+	var pos, ends [cursors]int
+	for i := range cursors {
+		pos[i] = min(lineStart(data, p+(end-p)/cursors*i), end)
+		if i > 0 {
+			ends[i-1] = pos[i]
+		}
+	}
+	ends[cursors-1] = end
+	for {
+		pos[0], pos[1], pos[2] = t.lines3(base, pos[0], ends[0], pos[1], ends[1], pos[2], ends[2])
+		if pos[0] < 0 {
 			return -1
 		}
-		if a < endA && isLong(base, a) {
-			a = t.longLine(base, a)
+		progressed := false
+		for i := range pos {
+			if pos[i] < ends[i] && isLong(base, pos[i]) {
+				if pos[i] = t.longLine(base, pos[i]); pos[i] < 0 {
+					return -1
+				}
+				progressed = true
+			}
 		}
-		if b < endB && isLong(base, b) {
-			b = t.longLine(base, b)
+		if !progressed {
+			break
 		}
-		if c < endC && isLong(base, c) {
-			c = t.longLine(base, c)
-		}
-		if a < 0 || b < 0 || c < 0 {
+	}
+	for i := range cursors - 1 {
+		if t.lines(base, pos[i], ends[i]) < 0 {
 			return -1
 		}
 	}
-	if t.lines(base, a, endA) < 0 || t.lines(base, b, endB) < 0 {
-		return -1
-	}
-	return t.lines(base, c, endC)
+	return t.lines(base, pos[cursors-1], ends[cursors-1])
 }
 
 // isLong reports whether the name of the line at p has 16 bytes or more.
@@ -250,6 +265,12 @@ func semiBits(w uint64) uint64 {
 	return (x - ones) &^ x & highs
 }
 
+// hashOffset returns the byte offset in table.slots of the home slot of a
+// short key.
+func hashOffset(k0, k1 uint64) uintptr {
+	return uintptr((k0^k1)*0x9E3779B97F4A7C15>>(64-tableBits-5)) &^ (entrySize - 1)
+}
+
 func hash16(k0, k1 uint64) uint64 {
 	return (k0 ^ bits.RotateLeft64(k1, 29)) * 0x9E3779B97F4A7C15
 }
@@ -273,8 +294,7 @@ func number(w uint64) (int64, int) {
 // start p < end.
 func (t *table) lines(base unsafe.Pointer, p, end int) int {
 	for p < end {
-		p, _, _, _ = t.lines1(base, p, end)
-		if p < 0 {
+		if p = t.lines1(base, p, end); p < 0 {
 			return -1
 		}
 		if p < end {
@@ -288,164 +308,173 @@ func (t *table) lines(base unsafe.Pointer, p, end int) int {
 
 // lines1 processes lines from p until end or a name of 16 bytes or more.
 // It returns the position it stopped at, or -1 when the table is full.
-func (t *table) lines1(base unsafe.Pointer, pA, end int) (int, int, int, int) {
-	slots := &t.slots
+func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
+	slots := unsafe.Pointer(&t.slots)
 	for pA < end {
-		w0_A := load(base, pA)
-		w1_A := load(base, pA+8)
-		t0_A := semiBits(w0_A)
-		t1_A := semiBits(w1_A)
-		if t0_A|t1_A == 0 {
+		w0A := load(base, pA)
+		w1A := load(base, pA+8)
+		t0A := semiBits(w0A)
+		t1A := semiBits(w1A)
+		if t0A|t1A == 0 {
 			break
 		}
-		tA, offA, m1A := t0_A, 0, uint64(0)
-		if t0_A == 0 {
-			tA, offA, m1A = t1_A, 64, t1_A^(t1_A-1)
-		}
-		k0A := w0_A & (t0_A ^ (t0_A - 1))
-		k1A := w1_A & m1A
-		numA := pA + (offA+bits.TrailingZeros64(tA|1<<63))>>3 + 1
+		zA := ^uint64(int64(t0A|-t0A) >> 63) // all ones if ';' is not in w0
+		k0A := w0A & (t0A ^ (t0A - 1))
+		k1A := w1A & (t1A ^ (t1A - 1)) & zA
+		numA := pA + 1 + int((zA&64+uint64(bits.TrailingZeros64(t0A|t1A&zA|1<<63)))>>3)
 		vA, advA := number(load(base, numA))
 		pA = numA + advA
-		iA := hash16(k0A, k1A) >> (64 - tableBits)
+		offA := hashOffset(k0A, k1A)
+		var eA *entry
 		for {
-			e := &slots[iA&tableMask]
-			if e.k0 == k0A && e.k1 == k1A {
-				e.sum += vA
-				e.count++
-				e.min = min(e.min, int16(vA))
-				e.max = max(e.max, int16(vA))
+			eA = (*entry)(unsafe.Add(slots, offA))
+			if eA.k0 == k0A && eA.k1 == k1A {
 				break
 			}
-			if e.count == 0 {
+			if eA.count == 0 {
 				if t.used >= verify.MaxStations {
-					return -1, 0, 0, 0
+					return -1
 				}
 				t.used++
-				e.k0, e.k1 = k0A, k1A
-				e.sum, e.count, e.min, e.max = vA, 1, int16(vA), int16(vA)
+				eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
 				break
 			}
-			iA++
+			offA = (offA + entrySize) & offsetMask
+		}
+		eA.sum += vA
+		eA.count++
+		if int16(vA) < eA.min {
+			eA.min = int16(vA)
+		}
+		if int16(vA) > eA.max {
+			eA.max = int16(vA)
 		}
 	}
-	return pA, 0, 0, 0
+	return pA
 }
 
-// lines3 advances three cursors in step, so that the three chains of
-// dependent loads overlap, until one reaches its end or a name of 16 bytes
-// or more. It returns the three positions, the first -1 when the table is
-// full.
-func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (int, int, int, int) {
-	slots := &t.slots
-	for pA < endA && pB < endB && pC < endC {
-		w0_A := load(base, pA)
-		w1_A := load(base, pA+8)
-		t0_A := semiBits(w0_A)
-		t1_A := semiBits(w1_A)
-		w0_B := load(base, pB)
-		w1_B := load(base, pB+8)
-		t0_B := semiBits(w0_B)
-		t1_B := semiBits(w1_B)
-		w0_C := load(base, pC)
-		w1_C := load(base, pC+8)
-		t0_C := semiBits(w0_C)
-		t1_C := semiBits(w1_C)
-		if t0_A|t1_A == 0 || t0_B|t1_B == 0 || t0_C|t1_C == 0 {
-			break
+// lines3 advances 3 cursors in step, so that their chains of dependent
+// loads overlap, until one comes within maxAdvance of its end or reaches a
+// name of 16 bytes or more. It returns the positions, the first -1 when
+// the table is full.
+func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (int, int, int) {
+	slots := unsafe.Pointer(&t.slots)
+	for {
+		n := min(endA-pA, endB-pB, endC-pC) / maxAdvance
+		if n <= 0 {
+			return pA, pB, pC
 		}
-		tA, offA, m1A := t0_A, 0, uint64(0)
-		if t0_A == 0 {
-			tA, offA, m1A = t1_A, 64, t1_A^(t1_A-1)
-		}
-		k0A := w0_A & (t0_A ^ (t0_A - 1))
-		k1A := w1_A & m1A
-		numA := pA + (offA+bits.TrailingZeros64(tA|1<<63))>>3 + 1
-		vA, advA := number(load(base, numA))
-		pA = numA + advA
-		iA := hash16(k0A, k1A) >> (64 - tableBits)
-		for {
-			e := &slots[iA&tableMask]
-			if e.k0 == k0A && e.k1 == k1A {
-				e.sum += vA
-				e.count++
-				e.min = min(e.min, int16(vA))
-				e.max = max(e.max, int16(vA))
-				break
+		for ; n > 0; n-- {
+			w0A := load(base, pA)
+			w1A := load(base, pA+8)
+			t0A := semiBits(w0A)
+			t1A := semiBits(w1A)
+			w0B := load(base, pB)
+			w1B := load(base, pB+8)
+			t0B := semiBits(w0B)
+			t1B := semiBits(w1B)
+			w0C := load(base, pC)
+			w1C := load(base, pC+8)
+			t0C := semiBits(w0C)
+			t1C := semiBits(w1C)
+			if t0A|t1A == 0 || t0B|t1B == 0 || t0C|t1C == 0 {
+				return pA, pB, pC
 			}
-			if e.count == 0 {
-				if t.used >= verify.MaxStations {
-					return -1, 0, 0, 0
+			zA := ^uint64(int64(t0A|-t0A) >> 63) // all ones if ';' is not in w0
+			k0A := w0A & (t0A ^ (t0A - 1))
+			k1A := w1A & (t1A ^ (t1A - 1)) & zA
+			numA := pA + 1 + int((zA&64+uint64(bits.TrailingZeros64(t0A|t1A&zA|1<<63)))>>3)
+			vA, advA := number(load(base, numA))
+			pA = numA + advA
+			offA := hashOffset(k0A, k1A)
+			var eA *entry
+			for {
+				eA = (*entry)(unsafe.Add(slots, offA))
+				if eA.k0 == k0A && eA.k1 == k1A {
+					break
 				}
-				t.used++
-				e.k0, e.k1 = k0A, k1A
-				e.sum, e.count, e.min, e.max = vA, 1, int16(vA), int16(vA)
-				break
-			}
-			iA++
-		}
-		tB, offB, m1B := t0_B, 0, uint64(0)
-		if t0_B == 0 {
-			tB, offB, m1B = t1_B, 64, t1_B^(t1_B-1)
-		}
-		k0B := w0_B & (t0_B ^ (t0_B - 1))
-		k1B := w1_B & m1B
-		numB := pB + (offB+bits.TrailingZeros64(tB|1<<63))>>3 + 1
-		vB, advB := number(load(base, numB))
-		pB = numB + advB
-		iB := hash16(k0B, k1B) >> (64 - tableBits)
-		for {
-			e := &slots[iB&tableMask]
-			if e.k0 == k0B && e.k1 == k1B {
-				e.sum += vB
-				e.count++
-				e.min = min(e.min, int16(vB))
-				e.max = max(e.max, int16(vB))
-				break
-			}
-			if e.count == 0 {
-				if t.used >= verify.MaxStations {
-					return -1, 0, 0, 0
+				if eA.count == 0 {
+					if t.used >= verify.MaxStations {
+						return -1, 0, 0
+					}
+					t.used++
+					eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
+					break
 				}
-				t.used++
-				e.k0, e.k1 = k0B, k1B
-				e.sum, e.count, e.min, e.max = vB, 1, int16(vB), int16(vB)
-				break
+				offA = (offA + entrySize) & offsetMask
 			}
-			iB++
-		}
-		tC, offC, m1C := t0_C, 0, uint64(0)
-		if t0_C == 0 {
-			tC, offC, m1C = t1_C, 64, t1_C^(t1_C-1)
-		}
-		k0C := w0_C & (t0_C ^ (t0_C - 1))
-		k1C := w1_C & m1C
-		numC := pC + (offC+bits.TrailingZeros64(tC|1<<63))>>3 + 1
-		vC, advC := number(load(base, numC))
-		pC = numC + advC
-		iC := hash16(k0C, k1C) >> (64 - tableBits)
-		for {
-			e := &slots[iC&tableMask]
-			if e.k0 == k0C && e.k1 == k1C {
-				e.sum += vC
-				e.count++
-				e.min = min(e.min, int16(vC))
-				e.max = max(e.max, int16(vC))
-				break
+			eA.sum += vA
+			eA.count++
+			if int16(vA) < eA.min {
+				eA.min = int16(vA)
 			}
-			if e.count == 0 {
-				if t.used >= verify.MaxStations {
-					return -1, 0, 0, 0
+			if int16(vA) > eA.max {
+				eA.max = int16(vA)
+			}
+			zB := ^uint64(int64(t0B|-t0B) >> 63) // all ones if ';' is not in w0
+			k0B := w0B & (t0B ^ (t0B - 1))
+			k1B := w1B & (t1B ^ (t1B - 1)) & zB
+			numB := pB + 1 + int((zB&64+uint64(bits.TrailingZeros64(t0B|t1B&zB|1<<63)))>>3)
+			vB, advB := number(load(base, numB))
+			pB = numB + advB
+			offB := hashOffset(k0B, k1B)
+			var eB *entry
+			for {
+				eB = (*entry)(unsafe.Add(slots, offB))
+				if eB.k0 == k0B && eB.k1 == k1B {
+					break
 				}
-				t.used++
-				e.k0, e.k1 = k0C, k1C
-				e.sum, e.count, e.min, e.max = vC, 1, int16(vC), int16(vC)
-				break
+				if eB.count == 0 {
+					if t.used >= verify.MaxStations {
+						return -1, 0, 0
+					}
+					t.used++
+					eB.k0, eB.k1, eB.min, eB.max = k0B, k1B, math.MaxInt16, math.MinInt16
+					break
+				}
+				offB = (offB + entrySize) & offsetMask
 			}
-			iC++
+			eB.sum += vB
+			eB.count++
+			if int16(vB) < eB.min {
+				eB.min = int16(vB)
+			}
+			if int16(vB) > eB.max {
+				eB.max = int16(vB)
+			}
+			zC := ^uint64(int64(t0C|-t0C) >> 63) // all ones if ';' is not in w0
+			k0C := w0C & (t0C ^ (t0C - 1))
+			k1C := w1C & (t1C ^ (t1C - 1)) & zC
+			numC := pC + 1 + int((zC&64+uint64(bits.TrailingZeros64(t0C|t1C&zC|1<<63)))>>3)
+			vC, advC := number(load(base, numC))
+			pC = numC + advC
+			offC := hashOffset(k0C, k1C)
+			var eC *entry
+			for {
+				eC = (*entry)(unsafe.Add(slots, offC))
+				if eC.k0 == k0C && eC.k1 == k1C {
+					break
+				}
+				if eC.count == 0 {
+					if t.used >= verify.MaxStations {
+						return -1, 0, 0
+					}
+					t.used++
+					eC.k0, eC.k1, eC.min, eC.max = k0C, k1C, math.MaxInt16, math.MinInt16
+					break
+				}
+				offC = (offC + entrySize) & offsetMask
+			}
+			eC.sum += vC
+			eC.count++
+			if int16(vC) < eC.min {
+				eC.min = int16(vC)
+			}
+			if int16(vC) > eC.max {
+				eC.max = int16(vC)
+			}
 		}
 	}
-	return pA, pB, pC, 0
 }
 
 // longLine processes the one line at p, whose name has 16 bytes or more,
