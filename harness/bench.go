@@ -227,7 +227,7 @@ func Bench(ctx context.Context, opts Options) (Suite, error) {
 			case ctx.Err() != nil:
 				err = ctx.Err()
 			case berr != nil:
-				b.res.Failure = "build failed: " + berr.Error()
+				b.res.Failure = berr.Error()
 			default:
 				cmd := Command{Path: bin, Args: []string{opts.Data.Path}, Timeout: opts.Policy.Timeout}
 				err = b.run(ctx, cmd, true)
@@ -318,6 +318,9 @@ func (b *bencher) planned() int {
 	}
 	if len(b.walls) == 0 {
 		return 0
+	}
+	if b.res.FirstRunTimed {
+		return 1 // the slow first run is the only sample
 	}
 	est := b.estimate()
 	n := max(p.MinRuns, 1)

@@ -139,7 +139,8 @@ const (
 //	# onebrc solution=01-naive first-run-timed: true
 //	# onebrc solution=05-mapreduce profile: profiles/05-mapreduce.pprof
 //
-// A failed solution has a "failed" annotation and no result lines.
+// Every result has at least one annotation, in the order the solutions
+// ran; a failed solution has a "failed" annotation and no result lines.
 const annotationPrefix = "# onebrc solution="
 
 // WriteRaw writes s to w in the Go benchmark format: the configuration
@@ -211,7 +212,7 @@ func annotations(r Result) []Config {
 	if r.Failure != "" {
 		as = append(as, Config{"failed", oneLine(r.Failure)})
 	}
-	if r.Failure == "" && r.Name != FloorName {
+	if r.Failure == "" {
 		as = append(as, Config{"warmups", strconv.Itoa(r.Warmups)})
 	}
 	if r.FirstRunTimed {
@@ -309,6 +310,9 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 		// No result line: the configuration is only in the file's head.
 		s.Config = readConfigLines(data)
 	}
+	// Every result has an annotation, written in the order the solutions
+	// ran; results with no result line (failures) sort in among them.
+	order := map[string]int{}
 	for i, l := range strings.Split(string(data), "\n") {
 		if !strings.HasPrefix(l, annotationPrefix) {
 			continue
@@ -319,6 +323,9 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 			return Suite{}, fmt.Errorf("%s:%d: malformed annotation %q", name, i+1, l)
 		}
 		res := result(sol)
+		if _, ok := order[sol]; !ok {
+			order[sol] = len(order)
+		}
 		switch key {
 		case "failed":
 			res.Failure = val
@@ -336,6 +343,13 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 			return Suite{}, fmt.Errorf("%s:%d: unknown annotation %q", name, i+1, key)
 		}
 	}
+	pos := func(r Result) int {
+		if p, ok := order[r.Name]; ok {
+			return p
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(s.Results, func(a, b Result) int { return pos(a) - pos(b) })
 	return s, nil
 }
 

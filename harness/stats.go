@@ -85,12 +85,20 @@ func Summarize(r Result) Summary {
 	case s.Runs == 1 && r.FirstRunTimed:
 		s.Warnings = append(s.Warnings, "The first run was slower than half of --max-time, so it is the only timed sample and there was no warm-up run; the time includes any cold-cache cost. Use --runs and --warmup to force more runs.")
 	case s.Runs < 6:
-		s.Warnings = append(s.Warnings, fmt.Sprintf("Only %d timed runs: a 95%% confidence interval needs at least 6, so the range (min … max) stands in for it. Raise --max-time or set --runs for more.", s.Runs))
+		runs := fmt.Sprintf("%d timed runs", s.Runs)
+		if s.Runs == 1 {
+			runs = "one timed run"
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("Only %s: a 95%% confidence interval needs at least 6, so the range (min … max) stands in for it. Raise --max-time or set --runs for more.", runs))
 	}
 	if s.FirstIsOutlier {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("The first timed run was much slower than the rest (%s). Caches may not have been filled until after it: use --warmup to add warm-up runs.", FormatSeconds(walls[0])))
 	} else if s.Outliers > 0 {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%d statistical outliers were detected (modified Z-score above %.1f). Re-run the benchmark on a quiet system: other programs on the machine disturb the timings.", s.Outliers, OutlierThreshold))
+		what := fmt.Sprintf("%d statistical outliers were", s.Outliers)
+		if s.Outliers == 1 {
+			what = "A statistical outlier was"
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s detected (modified Z-score above %.1f). Re-run the benchmark on a quiet system: other programs on the machine disturb the timings.", what, OutlierThreshold))
 	}
 	if s.Median < 0.005 {
 		s.Warnings = append(s.Warnings, "Runs took less than 5 ms: the timings are mostly process start-up and timer noise. Use a bigger --file.")

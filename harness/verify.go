@@ -58,7 +58,7 @@ func Verify(ctx context.Context, opts VerifyOptions) ([]Check, error) {
 			return nil, ctx.Err()
 		}
 		if err != nil {
-			builds[i] = "build failed: " + err.Error()
+			builds[i] = err.Error()
 		}
 		bins[i] = bin
 	}
