@@ -256,10 +256,12 @@ func TestBenchProgressPlain(t *testing.T) {
 		"02-wrong": func(int, Command) (Measurement, error) {
 			return Measurement{Wall: time.Second, Stdout: []byte("{Bulawayo=8.9/8.9/8.9}\n")}, nil
 		},
-		"03-pool":  correct(10*time.Second, 10*time.Second, 11*time.Second, 10*time.Second, 12*time.Second),
-		"04-fast":  correct(ms(900), ms(900), ms(910), ms(905), ms(2700), ms(902), ms(899), ms(903), ms(901), ms(900), ms(904)),
-		"duckdb":   correct(ms(1500)),
-		"05-crash": func(int, Command) (Measurement, error) { return Measurement{Wall: ms(3), ExitCode: 1, Stderr: []byte("05-crash: open data/fake.txt: too many open files\n")}, nil },
+		"03-pool": correct(10*time.Second, 10*time.Second, 11*time.Second, 10*time.Second, 12*time.Second),
+		"04-fast": correct(ms(900), ms(900), ms(910), ms(905), ms(2700), ms(902), ms(899), ms(903), ms(901), ms(900), ms(904)),
+		"duckdb":  correct(ms(1500)),
+		"05-crash": func(int, Command) (Measurement, error) {
+			return Measurement{Wall: ms(3), ExitCode: 1, Stderr: []byte("05-crash: open data/fake.txt: too many open files\n")}, nil
+		},
 	}}
 	var out bytes.Buffer
 	rep := NewReporter(&out, false)
