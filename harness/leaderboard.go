@@ -203,6 +203,8 @@ How to read it:
   the solution's process tree, over its runs. Pages of a memory-mapped file count
   in RSS once touched, so a step that maps the file shows up to the file's size
   even though those pages are the shared page cache, not memory it allocated.
+  Linux also carries the harness's own peak RSS (about 20 MB) into every program
+  it starts, so figures near that are a floor, not the program's own use.
 - **floor (read every byte)**: the harness reading the whole file with one
   goroutine per core and counting its lines, not a solution and not verified: the
   distance to it is what parsing and aggregating cost.

@@ -31,6 +31,9 @@ type Measurement struct {
 	// PeakRSS is the largest peak resident set size, in bytes, of any
 	// single process of the tree (the maximum of their ru_maxrss, not the
 	// peak of their sum). Pages of a mapped file count once touched.
+	// Linux starts a child's ru_maxrss at its parent's peak RSS (the
+	// parent's memory map is the child's until exec), so a value near
+	// the harness's own peak is a floor, not the program's use.
 	PeakRSS int64
 	// Processes is the number of processes reaped: 1 for a program that
 	// starts no other.

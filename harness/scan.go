@@ -17,7 +17,7 @@ type FileSize struct {
 }
 
 // scanChunk is how much each ScanFile worker reads at a time.
-const scanChunk = 4 << 20
+const scanChunk = 1 << 20
 
 // ScanFile reads every byte of the file at path with workers goroutines
 // (runtime.NumCPU() when workers < 1), each reading its own contiguous
