@@ -400,6 +400,10 @@ func (b *bencher) profile(ctx context.Context, cmd Command, check bool) error {
 	if err != nil {
 		return fmt.Errorf("harness: profile: %w", err)
 	}
+	// A profile left by an earlier benchmark must not pass for this one.
+	if err := os.Remove(abs); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("harness: profile: %w", err)
+	}
 	cmd.Env = append(slices.Clone(cmd.Env), profile.EnvVar+"="+abs)
 	_, fail, err := b.once(ctx, cmd, check, PhaseProfile, 1, 1)
 	if err != nil {

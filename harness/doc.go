@@ -1,8 +1,44 @@
 // Package harness builds, runs, times, verifies and ranks the solutions
-// under solutions/.
+// under solutions/; cmd/run is its command line.
 //
-// Discover finds the steps, Build compiles each one once, and the runner
-// executes each binary as its own process, timing the whole process tree,
-// checking every output with package verify, and recording the results in
-// Go benchmark format.
+// # Pipeline
+//
+// [Discover] finds the steps and [Select] keeps those asked for. [LoadData]
+// reads the measurements file once ([ScanFile]: bytes and rows, which also
+// fills the page cache) and its expected answer ([ExpectedAnswer]: the
+// .out beside it, or verify's reference aggregator). [Bench] then takes
+// each solution in turn: [Build] compiles it once, and a [Runner] executes
+// it as its own process under a [Policy] (warm-up and timed runs), every
+// run checked with verify.Compare. The floor row, a program that reads
+// every byte of the file, runs first under the same policy. After each
+// solution, Options.Record gets the [Suite] so far; the CLI writes it
+// with [SaveRaw] in Go benchmark format and renders the leaderboard from
+// it with [RenderLeaderboard]. [Reporter] prints the progress hyperfine
+// style, [WriteSummary] the closing summary, and [Verify] is the one-shot
+// correctness check behind "run verify".
+//
+// # Measurement
+//
+// [ProcessRunner] is the only code that touches processes and clocks.
+// It makes the harness a child subreaper and starts each program in its
+// own process group, so it can wait for the whole tree: wall time runs
+// from just before the fork until the last descendant is reaped and
+// standard output reaches end of file; user and system time are summed
+// over every process reaped; peak RSS is the largest ru_maxrss of any of
+// them (not the peak of their sum, which no kernel counter gives). A
+// timeout or Ctrl-C kills the process group. Tests substitute a fake
+// Runner, so nothing above it reads a clock.
+//
+// # Records
+//
+// A raw file holds configuration lines (machine, commit, data file), one
+// BenchmarkOneBRC/solution=NAME line per timed run with ns/op, MB/s,
+// user-ns/op, sys-ns/op and peak-RSS-B, and "# onebrc solution=NAME key:
+// value" annotations for what the format has no room for: warm-up counts,
+// failures with their reasons (a failed solution has no result lines), a
+// first run that was the only sample, profile paths. The Go benchmark
+// format ignores such lines, so benchstat reads the file unchanged.
+// [ReadRaw] reads it all back; [Rank] and [Summarize] turn it into the
+// leaderboard's rows: medians with benchmath's 95% confidence intervals,
+// speedups, throughput, CPU use and RSS.
 package harness

@@ -151,20 +151,21 @@ func (r *Reporter) Event(e Event) {
 		r.clear()
 		fmt.Fprintf(r.w, "Benchmark %d/%d: %s\n", e.Index, e.Total, displayName(e.Name))
 	case EventBuild:
-		if !r.terminal {
-			fmt.Fprintf(r.w, "  building %s\n", e.Name)
+		if r.terminal {
+			fmt.Fprintf(r.w, "\r\x1b[K  Building %s …", e.Name)
+			r.drawn = true
+			return
 		}
+		fmt.Fprintf(r.w, "  building %s\n", e.Name)
 	case EventRunStart:
 		ev := e
 		r.status, r.since = &ev, time.Now()
-		if r.terminal {
-			r.draw()
+		if r.terminal && !r.drawn {
+			r.draw() // later frames come from the redraw loop, at most ten a second
 		}
 	case EventRunEnd:
-		r.status = nil
 		if r.terminal {
-			r.clear()
-			return
+			return // the status line stays until the next run or the result
 		}
 		if e.Failure == "" && e.Wall >= PlainRunLine {
 			fmt.Fprintf(r.w, "  %s run %d: %s\n", e.Phase, e.Run, FormatSeconds(e.Wall.Seconds()))
