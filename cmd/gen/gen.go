@@ -42,6 +42,17 @@ func flagErrorf(format string, a ...any) error {
 	return &flagError{fmt.Errorf(format, a...)}
 }
 
+// interruptedError reports a write stopped by Ctrl-C or SIGTERM.
+type interruptedError struct {
+	path string
+	err  error // wraps context.Canceled
+}
+
+func (e *interruptedError) Error() string {
+	return fmt.Sprintf("interrupted; %s not written (%s.tmp removed)", e.path, e.path)
+}
+func (e *interruptedError) Unwrap() error { return e.err }
+
 // newCmdGen returns the gen command. runF, when not nil, replaces genRun
 // (tests use it to capture the parsed options).
 func newCmdGen(ios ioStreams, runF func(context.Context, *genOptions) error) *cobra.Command {
@@ -118,7 +129,7 @@ func genRun(ctx context.Context, opts *genOptions) error {
 	case errors.As(err, &exists):
 		return fmt.Errorf("%s already exists; pass --force to overwrite it (with make: make generate FORCE=1)", exists.Path)
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("interrupted; %s not written and %s.tmp removed: %w", opts.Out, opts.Out, err)
+		return &interruptedError{path: opts.Out, err: err}
 	case err != nil:
 		return err
 	}

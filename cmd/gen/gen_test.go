@@ -128,7 +128,7 @@ func TestRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	code, _, stderr := runGen(ctx, false, "--rows", "10M", "--out", path)
-	if code != 130 || !strings.Contains(stderr, "interrupted; "+path+" not written") {
+	if want := "gen: interrupted; " + path + " not written (" + path + ".tmp removed)\n"; code != 130 || stderr != want {
 		t.Errorf("interrupted gen: status %d, stderr %q; want 130 and a message naming the file", code, stderr)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
