@@ -259,8 +259,8 @@ type bencher struct {
 }
 
 // run does the warm-up, timed and profile runs of cmd. It returns an
-// error only when ctx is cancelled or the runner itself fails; a failing
-// solution ends with b.res.Failure set.
+// error only when ctx is cancelled; a failing solution (including one the
+// runner cannot start) ends with b.res.Failure set.
 func (b *bencher) run(ctx context.Context, cmd Command, check bool) error {
 	p := b.opts.Policy
 	if cmd.Timeout == 0 {
@@ -357,13 +357,14 @@ func (b *bencher) once(ctx context.Context, cmd Command, check bool, phase strin
 	ev.Kind = EventRunStart
 	b.emit(ev)
 	m, err = b.opts.Runner.Run(ctx, cmd)
-	if err != nil {
-		if ctx.Err() != nil {
-			return m, "", ctx.Err()
-		}
-		return m, "", fmt.Errorf("harness: %s: %w", b.res.Name, err)
+	if ctx.Err() != nil {
+		return m, "", ctx.Err()
 	}
-	fail = m.Failure()
+	if err != nil {
+		fail = "cannot run: " + err.Error()
+	} else {
+		fail = m.Failure()
+	}
 	if fail == "" && check {
 		fail = checkAnswer(b.opts.Data.Expected, m.Stdout)
 	}

@@ -121,11 +121,14 @@ func TestBenchFailures(t *testing.T) {
 			return correct(time.Second)(n, c)
 		},
 		"07-fast": correct(ms(500)),
+		"08-unrunnable": func(int, Command) (Measurement, error) {
+			return Measurement{}, errors.New("harness: run /bin/08-unrunnable: permission denied")
+		},
 	}
 	r := &fakeRunner{behave: behave}
 	var recorded []int
 	suite, err := Bench(context.Background(), Options{
-		Solutions: sols("01-naive", "02-wrong", "03-crash", "04-hang", "05-flaky", "06-broken", "07-fast"),
+		Solutions: sols("01-naive", "02-wrong", "03-crash", "04-hang", "05-flaky", "06-broken", "07-fast", "08-unrunnable"),
 		Data:      fakeData(), Runner: r, Build: fakeBuild("06-broken"), Policy: DefaultPolicy,
 		Record: func(s Suite) error { recorded = append(recorded, len(s.Results)); return nil },
 	})
@@ -140,7 +143,8 @@ func TestBenchFailures(t *testing.T) {
 		"05-flaky": "timed run 4: wrong output: output differs (expected 2 stations, read 1)\n  1 missing stations: \"Bulawayo\"",
 		"06-broken": "harness: build 06-broken: build failed: exit status 1\n" +
 			"./main.go:3:1: syntax error: non-declaration statement outside function body",
-		"07-fast": "",
+		"07-fast":       "",
+		"08-unrunnable": "warm-up run 1: cannot run: harness: run /bin/08-unrunnable: permission denied",
 	}
 	if len(suite.Results) != len(want) {
 		t.Fatalf("%d results, want %d", len(suite.Results), len(want))
@@ -159,7 +163,7 @@ func TestBenchFailures(t *testing.T) {
 	if got := r.counts["03-crash"]; got != 1 {
 		t.Errorf("03-crash ran %d times, want 1: a failure ends a solution's runs", got)
 	}
-	if got := fmt.Sprint(recorded); got != "[1 2 3 4 5 6 7]" {
+	if got := fmt.Sprint(recorded); got != "[1 2 3 4 5 6 7 8]" {
 		t.Errorf("Record saw suites of %s results, want one more after each solution", got)
 	}
 	rows := Rank(suite)

@@ -174,7 +174,12 @@ func (*ProcessRunner) Run(ctx context.Context, c Command) (Measurement, error) {
 		readErr = <-stdoutDone
 	}
 	m.Wall = time.Since(start)
-	<-stderrDone
+	select {
+	case <-stderrDone:
+	case <-ctx.Done():
+		errR.Close()
+		<-stderrDone
+	}
 	m.Stdout = stdout.Bytes()
 	m.Stderr = stderr.Bytes()
 

@@ -36,7 +36,7 @@ type Check struct {
 // Verify runs every solution once on every file and compares each output
 // with the file's expected answer. It returns one Check per solution and
 // file, file by file. The error is for what stops the whole check: a
-// file without an answer, a cancelled ctx, a runner that cannot run.
+// file without an answer or a cancelled ctx.
 func Verify(ctx context.Context, opts VerifyOptions) ([]Check, error) {
 	type file struct {
 		path, from string
@@ -68,15 +68,16 @@ func Verify(ctx context.Context, opts VerifyOptions) ([]Check, error) {
 			c := Check{File: f.path, ExpectedFrom: f.from, Solution: s.Name, Failure: builds[i]}
 			if c.Failure == "" {
 				m, err := opts.Runner.Run(ctx, Command{Path: bins[i], Args: []string{f.path}, Timeout: opts.Timeout})
-				if err != nil {
-					if ctx.Err() != nil {
-						return checks, ctx.Err()
-					}
-					return checks, fmt.Errorf("harness: verify %s: %w", s.Name, err)
+				if ctx.Err() != nil {
+					return checks, ctx.Err()
 				}
 				c.Wall = m.Wall
-				c.Failure = m.Failure()
-				if c.Failure == "" {
+				switch {
+				case err != nil:
+					c.Failure = "cannot run: " + err.Error()
+				case m.Failure() != "":
+					c.Failure = m.Failure()
+				default:
 					c.Failure = checkAnswer(f.want, m.Stdout)
 				}
 			}

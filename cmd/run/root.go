@@ -55,16 +55,11 @@ func runMain(ctx context.Context, io *ioStreams, args []string) int {
 	return exitFailed
 }
 
-// isCobraUsageError recognises the errors cobra returns for unknown
-// commands and flags, which have no type of their own.
+// isCobraUsageError recognises the error cobra returns for an unknown
+// command, which has no type of its own (flag errors go through
+// SetFlagErrorFunc).
 func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "invalid argument", "flag needs an argument", "accepts ", "requires at least"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
+	return strings.HasPrefix(err.Error(), "unknown command ")
 }
 
 // newRootCmd builds the "run" command tree. command is the command line
