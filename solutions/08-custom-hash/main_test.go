@@ -75,6 +75,10 @@ func TestParseTenths(t *testing.T) {
 		{"99.9", 999, 4}, // last line without '\n'
 		{"-99.9", -999, 5},
 		{"-0.1", -1, 4},
+		{"-0.0\n", 0, 5},
+		{"05.3\n", 53, 5},
+		{"-05.3\n", -53, 6},
+		{"-00.0", 0, 5},
 		// Truncated last lines: some value, but never past the end.
 		{"", 0, 0},
 		{"-", 0, 1},

@@ -78,6 +78,15 @@ func TestParseTenths(t *testing.T) {
 				t.Fatalf("parseTenths(%q) = %d, %d, want %d, %d", b[:8], gotV, gotN, v, len(text)+1)
 			}
 		}
+	} // Shapes the rules allow but AppendTenths never writes.
+	for _, tt := range []struct {
+		in string
+		v  int64
+	}{{"-0.0", 0}, {"00.0", 0}, {"-00.0", 0}, {"05.3", 53}, {"-05.3", -53}, {"09.9", 99}} {
+		b := append([]byte(tt.in+"\n"), make([]byte, 8)...)
+		if v, n := parseTenths(load(b, 0)); v != tt.v || n != len(tt.in)+1 {
+			t.Errorf("parseTenths(%q) = %d, %d, want %d, %d", tt.in, v, n, tt.v, len(tt.in)+1)
+		}
 	}
 }
 
