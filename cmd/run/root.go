@@ -66,11 +66,17 @@ func isCobraUsageError(err error) bool {
 // as a user would retype it, recorded in the results.
 func newRootCmd(io *ioStreams, command string) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "run",
-		Short:         "Build, verify, time and rank the 1BRC solutions",
+		Use:   "run",
+		Short: "Build, verify, time and rank the 1BRC solutions",
+		Long: `Run builds the solutions under solutions/, verifies their answers, times
+them as separate processes and ranks them: "run bench" writes
+results/<UTC time>-<host>.txt (Go benchmark format, read by benchstat) and
+results/leaderboard.md with its chart. Run it from the repository root; the
+Makefile's bench, verify and compare targets call it.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
