@@ -78,7 +78,8 @@ func TestParseTenths(t *testing.T) {
 				t.Fatalf("parseTenths(%q) = %d, %d, want %d, %d", b[:8], gotV, gotN, v, len(text)+1)
 			}
 		}
-	} // Shapes the rules allow but AppendTenths never writes.
+	}
+	// Shapes the rules allow but AppendTenths never writes.
 	for _, tt := range []struct {
 		in string
 		v  int64
