@@ -18,17 +18,31 @@
 // results/leaderboard.md. Progress and results go to standard error; the
 // summary and the files written go to standard output.
 //
-// An example session:
+// An example session (a loaded 2-core machine; plain lines because
+// standard error is not a terminal here):
 //
 //	$ go run ./cmd/run bench --file data/measurements-10M-classic-seed1.txt
-//	Benchmark 1/4: floor (read every byte)
-//	  Time (median):        28.1 ms         [User: 30.2 ms, System: 25.0 ms, CPU use: 1.96, Peak RSS: 9.1 MiB]
-//	  95% CI:               27.9 ms …   28.6 ms
-//	  Range (min … max):    27.5 ms …   30.0 ms    30 runs
+//	Reading data/measurements-10M-classic-seed1.txt (rows, bytes, expected answer)
+//	  10000000 rows, 131.6 MiB, 413 stations; expected answer: data/measurements-10M-classic-seed1.out
+//
+//	Benchmark 1/11: floor (read every byte)
+//	  Time (median):         44.2 ms         [User: 4.6 ms, System: 20.0 ms, CPU use: 0.59, Peak RSS: 20.3 MiB]
+//	  95% CI:                36.6 ms …   46.4 ms
+//	  Range (min … max):     20.2 ms …  101.7 ms    69 runs
+//	  (not a solution: the harness reading every byte of the file; not verified)
+//
+//	Benchmark 2/11: 01-naive
+//	  building 01-naive
+//	  Time (median):         2.178 s         [User: 1.069 s, System: 72.9 ms, CPU use: 0.52, Peak RSS: 21.2 MiB]
+//	  95% CI:                1.841 s …   2.475 s
+//	  Range (min … max):     1.381 s …   2.602 s    10 runs
 //	...
 //	Summary
-//	  09-mmap-workers ran
-//	     41.20 ± 0.80 times faster than 01-naive
+//	  11-fast ran
+//	      3.53 ± 0.57 times faster than 09-mmap-workers
+//	     17.01 ± 3.85 times faster than 01-naive
+//	...
+//	Wrote results/2026-11-24T023555Z-vm.txt and results/leaderboard.md
 //
 // Exit status: 0 when everything passed, 1 when a solution failed or an
 // error stopped the command, 2 for bad flags or arguments, 130 after
