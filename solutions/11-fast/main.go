@@ -235,7 +235,7 @@ func (t *table) span(data []byte, p, end int) int {
 
 // isLong reports whether the name of the line at p has 16 bytes or more.
 func isLong(base unsafe.Pointer, p int) bool {
-	return semiBits(load(base, p))|semiBits(load(base, p+8)) == 0
+	return semiBits7(load(base, p))|semiBits(load(base, p+7)) == 0
 }
 
 func (t *table) fold() {
@@ -271,6 +271,12 @@ func hashOffset(k0, k1 uint64) uintptr {
 	return uintptr((k0^k1)*0x9E3779B97F4A7C15>>(64-tableBits-5)) &^ (entrySize - 1)
 }
 
+// semiBits7 is semiBits for the first seven bytes of w only.
+func semiBits7(w uint64) uint64 {
+	x := w ^ semis
+	return (x - ones) &^ x & (highs >> 8)
+}
+
 func hash16(k0, k1 uint64) uint64 {
 	return (k0 ^ bits.RotateLeft64(k1, 29)) * 0x9E3779B97F4A7C15
 }
@@ -282,8 +288,8 @@ func hash16(k0, k1 uint64) uint64 {
 func number(w uint64) (int64, int) {
 	dotPos := uint(bits.TrailingZeros64(^w&0x10101000 | 1<<36)) // 8*index+4 of '.'
 	signed := int64(^w<<59) >> 63                               // -1 if '-', else 0
-	designMask := ^uint64(signed & 0xFF)
-	digits := ((w & designMask) << ((28 - dotPos) & 63)) & 0x0F000F0F00
+	// Clear a leading '-' and shift the digits into place: dotPos is 12, 20 or 28.
+	digits := ((w ^ uint64(signed)&'-') << ((dotPos ^ 28) & 63)) & 0x0F000F0F00
 	abs := int64(((digits * 0x640a0001) >> 32) & 0x3FF)
 	return (abs ^ signed) - signed, int(dotPos>>3) + 3
 }
@@ -312,16 +318,17 @@ func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
 	slots := unsafe.Pointer(&t.slots)
 	for pA < end {
 		w0A := load(base, pA)
-		w1A := load(base, pA+8)
-		t0A := semiBits(w0A)
+		w1A := load(base, pA+7)
+		t0A := semiBits7(w0A)
 		t1A := semiBits(w1A)
 		if t0A|t1A == 0 {
 			break
 		}
-		zA := ^uint64(int64(t0A|-t0A) >> 63) // all ones if ';' is not in w0
-		k0A := w0A & (t0A ^ (t0A - 1))
+		m0A := t0A ^ (t0A - 1)
+		zA := uint64(int64(m0A) >> 63) // all ones if ';' is not in bytes 0-6
+		k0A := w0A & m0A
 		k1A := w1A & (t1A ^ (t1A - 1)) & zA
-		numA := pA + 1 + int((zA&64+uint64(bits.TrailingZeros64(t0A|t1A&zA|1<<63)))>>3)
+		numA := pA + 1 + int(zA&7) + bits.TrailingZeros64(t0A|t1A&zA|1<<63)>>3
 		vA, advA := number(load(base, numA))
 		pA = numA + advA
 		offA := hashOffset(k0A, k1A)
@@ -366,24 +373,17 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 		}
 		for ; n > 0; n-- {
 			w0A := load(base, pA)
-			w1A := load(base, pA+8)
-			t0A := semiBits(w0A)
+			w1A := load(base, pA+7)
+			t0A := semiBits7(w0A)
 			t1A := semiBits(w1A)
-			w0B := load(base, pB)
-			w1B := load(base, pB+8)
-			t0B := semiBits(w0B)
-			t1B := semiBits(w1B)
-			w0C := load(base, pC)
-			w1C := load(base, pC+8)
-			t0C := semiBits(w0C)
-			t1C := semiBits(w1C)
-			if t0A|t1A == 0 || t0B|t1B == 0 || t0C|t1C == 0 {
+			if t0A|t1A == 0 {
 				return pA, pB, pC
 			}
-			zA := ^uint64(int64(t0A|-t0A) >> 63) // all ones if ';' is not in w0
-			k0A := w0A & (t0A ^ (t0A - 1))
+			m0A := t0A ^ (t0A - 1)
+			zA := uint64(int64(m0A) >> 63) // all ones if ';' is not in bytes 0-6
+			k0A := w0A & m0A
 			k1A := w1A & (t1A ^ (t1A - 1)) & zA
-			numA := pA + 1 + int((zA&64+uint64(bits.TrailingZeros64(t0A|t1A&zA|1<<63)))>>3)
+			numA := pA + 1 + int(zA&7) + bits.TrailingZeros64(t0A|t1A&zA|1<<63)>>3
 			vA, advA := number(load(base, numA))
 			pA = numA + advA
 			offA := hashOffset(k0A, k1A)
@@ -411,10 +411,18 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			if int16(vA) > eA.max {
 				eA.max = int16(vA)
 			}
-			zB := ^uint64(int64(t0B|-t0B) >> 63) // all ones if ';' is not in w0
-			k0B := w0B & (t0B ^ (t0B - 1))
+			w0B := load(base, pB)
+			w1B := load(base, pB+7)
+			t0B := semiBits7(w0B)
+			t1B := semiBits(w1B)
+			if t0B|t1B == 0 {
+				return pA, pB, pC
+			}
+			m0B := t0B ^ (t0B - 1)
+			zB := uint64(int64(m0B) >> 63) // all ones if ';' is not in bytes 0-6
+			k0B := w0B & m0B
 			k1B := w1B & (t1B ^ (t1B - 1)) & zB
-			numB := pB + 1 + int((zB&64+uint64(bits.TrailingZeros64(t0B|t1B&zB|1<<63)))>>3)
+			numB := pB + 1 + int(zB&7) + bits.TrailingZeros64(t0B|t1B&zB|1<<63)>>3
 			vB, advB := number(load(base, numB))
 			pB = numB + advB
 			offB := hashOffset(k0B, k1B)
@@ -442,10 +450,18 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			if int16(vB) > eB.max {
 				eB.max = int16(vB)
 			}
-			zC := ^uint64(int64(t0C|-t0C) >> 63) // all ones if ';' is not in w0
-			k0C := w0C & (t0C ^ (t0C - 1))
+			w0C := load(base, pC)
+			w1C := load(base, pC+7)
+			t0C := semiBits7(w0C)
+			t1C := semiBits(w1C)
+			if t0C|t1C == 0 {
+				return pA, pB, pC
+			}
+			m0C := t0C ^ (t0C - 1)
+			zC := uint64(int64(m0C) >> 63) // all ones if ';' is not in bytes 0-6
+			k0C := w0C & m0C
 			k1C := w1C & (t1C ^ (t1C - 1)) & zC
-			numC := pC + 1 + int((zC&64+uint64(bits.TrailingZeros64(t0C|t1C&zC|1<<63)))>>3)
+			numC := pC + 1 + int(zC&7) + bits.TrailingZeros64(t0C|t1C&zC|1<<63)>>3
 			vC, advC := number(load(base, numC))
 			pC = numC + advC
 			offC := hashOffset(k0C, k1C)
@@ -480,7 +496,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 // longLine processes the one line at p, whose name has 16 bytes or more,
 // and returns the start of the next line, or -1 when the table is full.
 func (t *table) longLine(base unsafe.Pointer, p int) int {
-	e, num, ok := t.lookupLong(base, p, load(base, p), load(base, p+8))
+	e, num, ok := t.lookupLong(base, p, load(base, p), load(base, p+7))
 	if !ok {
 		return -1
 	}
@@ -492,12 +508,13 @@ func (t *table) longLine(base unsafe.Pointer, p int) int {
 	return num + adv
 }
 
-// lookupLong looks up a name of 16 bytes or more starting at p, whose first two
-// words are w0 and w1. It returns the entry and the offset just after ';'.
+// lookupLong looks up a name of 15 bytes or more starting at p; w0 and w1
+// are the words at p and p+7. It returns the entry and the offset of the
+// value, just after ';'.
 func (t *table) lookupLong(base unsafe.Pointer, p int, w0, w1 uint64) (*entry, int, bool) {
-	h := hash16(w0, w1)
-	n := 16
-	for ; n < 112; n += 8 {
+	h := (w0 ^ w1) * 0x9E3779B97F4A7C15
+	n := 15
+	for ; n < 111; n += 8 {
 		w := load(base, p+n)
 		if s := semiBits(w); s != 0 {
 			k := bits.TrailingZeros64(s) >> 3
@@ -544,9 +561,10 @@ func (t *table) each(f func(name string, s verify.Stats)) {
 		if l := t.long[i]; l.len != 0 {
 			name = string(t.names[l.off : l.off+l.len])
 		} else {
-			var b [16]byte
+			// k0 holds bytes 0-7, k1 bytes 7-14 (see entry).
+			var b [15]byte
 			*(*uint64)(unsafe.Pointer(&b[0])) = e.k0
-			*(*uint64)(unsafe.Pointer(&b[8])) = e.k1
+			*(*uint64)(unsafe.Pointer(&b[7])) = e.k1
 			name = string(b[:bytes.IndexByte(b[:], ';')])
 		}
 		s := verify.Stats{Min: int64(e.min), Max: int64(e.max), Sum: e.sum, Count: int64(e.count) + t.big[i]}
