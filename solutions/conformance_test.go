@@ -76,6 +76,12 @@ type invalidCase struct {
 	truncated bool // a truncated last line: every step must survive it
 }
 
+// TestSolutions builds every step found by harness.Discover and, in one
+// parallel subtest per step, checks it on every valid case at each
+// GOMAXPROCS of procsList (byte-exact stdout, exit status 0), on a missing
+// file and a directory (exit status 1, a message naming the path), and on
+// broken inputs: every step must survive a truncated last line, and the
+// strict steps must reject each broken input with "FILE:LINE: ".
 func TestSolutions(t *testing.T) {
 	sols, err := harness.Discover(".")
 	if err != nil {
