@@ -37,12 +37,13 @@ const (
 	// of up to 100 bytes is scanned in words up to offset 112, and the
 	// number word after it ends at 121.
 	margin = 128
-	// maxAdvance bounds how far one line of a short name moves a cursor,
-	// even on malformed input: 16 bytes of name and ';', at most 7 more.
-	maxAdvance = 24
+	// maxAdvance bounds how far one line moves a cursor, even on malformed
+	// input: at most 112 bytes up to the value, at most 7 more.
+	maxAdvance = 120
 	entrySize  = 32 // bytes in an entry
 	offsetMask = tableSize*entrySize - 1
 	cursors    = 3
+	hashMul    = 0x9E3779B97F4A7C15 // 2^64 / golden ratio, odd
 )
 
 func run(args []string, stdout io.Writer) error {
@@ -268,7 +269,7 @@ func semiBits(w uint64) uint64 {
 // hashOffset returns the byte offset in table.slots of the home slot of a
 // short key.
 func hashOffset(k0, k1 uint64) uintptr {
-	return uintptr((k0^k1)*0x9E3779B97F4A7C15>>(64-tableBits-5)) &^ (entrySize - 1)
+	return uintptr((k0^k1)*hashMul>>(64-tableBits-5)) &^ (entrySize - 1)
 }
 
 // semiBits7 is semiBits for the first seven bytes of w only.
@@ -277,21 +278,28 @@ func semiBits7(w uint64) uint64 {
 	return (x - ones) &^ x & (highs >> 8)
 }
 
-func hash16(k0, k1 uint64) uint64 {
-	return (k0 ^ bits.RotateLeft64(k1, 29)) * 0x9E3779B97F4A7C15
-}
-
 // number parses the value at the start of w ("-?d?d.d") into tenths and
 // returns it with the offset of the next line from the value's start.
 // It reads a few bits of each byte and never fails: on a malformed value
 // it returns some number and an advance between 3 and 7.
 func number(w uint64) (int64, int) {
-	dotPos := uint(bits.TrailingZeros64(^w&0x10101000 | 1<<36)) // 8*index+4 of '.'
+	dot := uint(bits.TrailingZeros64(^w&0x10101000|1<<36)) >> 3 // index of '.': 1, 2 or 3
 	signed := int64(^w<<59) >> 63                               // -1 if '-', else 0
-	// Clear a leading '-' and shift the digits into place: dotPos is 12, 20 or 28.
-	digits := ((w ^ uint64(signed)&'-') << ((dotPos ^ 28) & 63)) & 0x0F000F0F00
-	abs := int64(((digits * 0x640a0001) >> 32) & 0x3FF)
-	return (abs ^ signed) - signed, int(dotPos>>3) + 3
+	sh := &valueShapes[dot&7]
+	digits := (w ^ uint64(signed)&'-') & sh.mask // a leading '-' cleared
+	abs := int64((digits * sh.mul >> 32) & 0x3FF)
+	return (abs ^ signed) - signed, int(dot) + 3
+}
+
+// valueShapes is a read-only table: for each index of the '.' in a value,
+// the mask that keeps the digits' low nibbles and the multiplier that
+// gathers them, as hundreds*100 + tens*10 + tenths, in bits 32-41 of the
+// product. It is the well-known multiply-and-shift parse with the shift
+// that aligns the digits folded into the two constants.
+var valueShapes = [8]struct{ mask, mul uint64 }{
+	1: {0x0F000F0F00 >> 16, 0x640a0001 << 16}, // d.d
+	2: {0x0F000F0F00 >> 8, 0x640a0001 << 8},   // dd.d or -d.d
+	3: {0x0F000F0F00, 0x640a0001},             // -dd.d
 }
 
 // lines processes the lines starting in [p, end) of the memory at base, and
@@ -377,177 +385,193 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t0A := semiBits7(w0A)
 			t1A := semiBits(w1A)
 			if t0A|t1A == 0 {
-				return pA, pB, pC
-			}
-			m0A := t0A ^ (t0A - 1)
-			zA := uint64(int64(m0A) >> 63) // all ones if ';' is not in bytes 0-6
-			k0A := w0A & m0A
-			k1A := w1A & (t1A ^ (t1A - 1)) & zA
-			numA := pA + 1 + int(zA&7) + bits.TrailingZeros64(t0A|t1A&zA|1<<63)>>3
-			vA, advA := number(load(base, numA))
-			pA = numA + advA
-			offA := hashOffset(k0A, k1A)
-			var eA *entry
-			for {
-				eA = (*entry)(unsafe.Add(slots, offA))
-				if eA.k0 == k0A && eA.k1 == k1A {
-					break
+				if pA = t.longLine(base, pA); pA < 0 {
+					return -1, 0, 0
 				}
-				if eA.count == 0 {
-					if t.used >= verify.MaxStations {
-						return -1, 0, 0
+			} else {
+				m0A := t0A ^ (t0A - 1)
+				zA := uint64(int64(m0A) >> 63) // all ones if ';' is not in bytes 0-6
+				k0A := w0A & m0A
+				k1A := w1A & (t1A ^ (t1A - 1)) & zA
+				numA := pA + 1 + int(zA&7) + bits.TrailingZeros64(t0A|t1A&zA|1<<63)>>3
+				vA, advA := number(load(base, numA))
+				pA = numA + advA
+				offA := hashOffset(k0A, k1A)
+				var eA *entry
+				for {
+					eA = (*entry)(unsafe.Add(slots, offA))
+					if eA.k0 == k0A && eA.k1 == k1A {
+						break
 					}
-					t.used++
-					eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
-					break
+					if eA.count == 0 {
+						if t.used >= verify.MaxStations {
+							return -1, 0, 0
+						}
+						t.used++
+						eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
+						break
+					}
+					offA = (offA + entrySize) & offsetMask
 				}
-				offA = (offA + entrySize) & offsetMask
-			}
-			eA.sum += vA
-			eA.count++
-			if int16(vA) < eA.min {
-				eA.min = int16(vA)
-			}
-			if int16(vA) > eA.max {
-				eA.max = int16(vA)
+				eA.sum += vA
+				eA.count++
+				if int16(vA) < eA.min {
+					eA.min = int16(vA)
+				}
+				if int16(vA) > eA.max {
+					eA.max = int16(vA)
+				}
 			}
 			w0B := load(base, pB)
 			w1B := load(base, pB+7)
 			t0B := semiBits7(w0B)
 			t1B := semiBits(w1B)
 			if t0B|t1B == 0 {
-				return pA, pB, pC
-			}
-			m0B := t0B ^ (t0B - 1)
-			zB := uint64(int64(m0B) >> 63) // all ones if ';' is not in bytes 0-6
-			k0B := w0B & m0B
-			k1B := w1B & (t1B ^ (t1B - 1)) & zB
-			numB := pB + 1 + int(zB&7) + bits.TrailingZeros64(t0B|t1B&zB|1<<63)>>3
-			vB, advB := number(load(base, numB))
-			pB = numB + advB
-			offB := hashOffset(k0B, k1B)
-			var eB *entry
-			for {
-				eB = (*entry)(unsafe.Add(slots, offB))
-				if eB.k0 == k0B && eB.k1 == k1B {
-					break
+				if pB = t.longLine(base, pB); pB < 0 {
+					return -1, 0, 0
 				}
-				if eB.count == 0 {
-					if t.used >= verify.MaxStations {
-						return -1, 0, 0
+			} else {
+				m0B := t0B ^ (t0B - 1)
+				zB := uint64(int64(m0B) >> 63) // all ones if ';' is not in bytes 0-6
+				k0B := w0B & m0B
+				k1B := w1B & (t1B ^ (t1B - 1)) & zB
+				numB := pB + 1 + int(zB&7) + bits.TrailingZeros64(t0B|t1B&zB|1<<63)>>3
+				vB, advB := number(load(base, numB))
+				pB = numB + advB
+				offB := hashOffset(k0B, k1B)
+				var eB *entry
+				for {
+					eB = (*entry)(unsafe.Add(slots, offB))
+					if eB.k0 == k0B && eB.k1 == k1B {
+						break
 					}
-					t.used++
-					eB.k0, eB.k1, eB.min, eB.max = k0B, k1B, math.MaxInt16, math.MinInt16
-					break
+					if eB.count == 0 {
+						if t.used >= verify.MaxStations {
+							return -1, 0, 0
+						}
+						t.used++
+						eB.k0, eB.k1, eB.min, eB.max = k0B, k1B, math.MaxInt16, math.MinInt16
+						break
+					}
+					offB = (offB + entrySize) & offsetMask
 				}
-				offB = (offB + entrySize) & offsetMask
-			}
-			eB.sum += vB
-			eB.count++
-			if int16(vB) < eB.min {
-				eB.min = int16(vB)
-			}
-			if int16(vB) > eB.max {
-				eB.max = int16(vB)
+				eB.sum += vB
+				eB.count++
+				if int16(vB) < eB.min {
+					eB.min = int16(vB)
+				}
+				if int16(vB) > eB.max {
+					eB.max = int16(vB)
+				}
 			}
 			w0C := load(base, pC)
 			w1C := load(base, pC+7)
 			t0C := semiBits7(w0C)
 			t1C := semiBits(w1C)
 			if t0C|t1C == 0 {
-				return pA, pB, pC
-			}
-			m0C := t0C ^ (t0C - 1)
-			zC := uint64(int64(m0C) >> 63) // all ones if ';' is not in bytes 0-6
-			k0C := w0C & m0C
-			k1C := w1C & (t1C ^ (t1C - 1)) & zC
-			numC := pC + 1 + int(zC&7) + bits.TrailingZeros64(t0C|t1C&zC|1<<63)>>3
-			vC, advC := number(load(base, numC))
-			pC = numC + advC
-			offC := hashOffset(k0C, k1C)
-			var eC *entry
-			for {
-				eC = (*entry)(unsafe.Add(slots, offC))
-				if eC.k0 == k0C && eC.k1 == k1C {
-					break
+				if pC = t.longLine(base, pC); pC < 0 {
+					return -1, 0, 0
 				}
-				if eC.count == 0 {
-					if t.used >= verify.MaxStations {
-						return -1, 0, 0
+			} else {
+				m0C := t0C ^ (t0C - 1)
+				zC := uint64(int64(m0C) >> 63) // all ones if ';' is not in bytes 0-6
+				k0C := w0C & m0C
+				k1C := w1C & (t1C ^ (t1C - 1)) & zC
+				numC := pC + 1 + int(zC&7) + bits.TrailingZeros64(t0C|t1C&zC|1<<63)>>3
+				vC, advC := number(load(base, numC))
+				pC = numC + advC
+				offC := hashOffset(k0C, k1C)
+				var eC *entry
+				for {
+					eC = (*entry)(unsafe.Add(slots, offC))
+					if eC.k0 == k0C && eC.k1 == k1C {
+						break
 					}
-					t.used++
-					eC.k0, eC.k1, eC.min, eC.max = k0C, k1C, math.MaxInt16, math.MinInt16
-					break
+					if eC.count == 0 {
+						if t.used >= verify.MaxStations {
+							return -1, 0, 0
+						}
+						t.used++
+						eC.k0, eC.k1, eC.min, eC.max = k0C, k1C, math.MaxInt16, math.MinInt16
+						break
+					}
+					offC = (offC + entrySize) & offsetMask
 				}
-				offC = (offC + entrySize) & offsetMask
-			}
-			eC.sum += vC
-			eC.count++
-			if int16(vC) < eC.min {
-				eC.min = int16(vC)
-			}
-			if int16(vC) > eC.max {
-				eC.max = int16(vC)
+				eC.sum += vC
+				eC.count++
+				if int16(vC) < eC.min {
+					eC.min = int16(vC)
+				}
+				if int16(vC) > eC.max {
+					eC.max = int16(vC)
+				}
 			}
 		}
 	}
 }
 
-// longLine processes the one line at p, whose name has 16 bytes or more,
+// longLine processes the one line at p, whose name has 15 bytes or more,
 // and returns the start of the next line, or -1 when the table is full.
+// The hash covers the whole name; a slot matches when its first 15 bytes,
+// its length and then the rest of its bytes are equal.
 func (t *table) longLine(base unsafe.Pointer, p int) int {
-	e, num, ok := t.lookupLong(base, p, load(base, p), load(base, p+7))
-	if !ok {
-		return -1
+	w0, w1 := load(base, p), load(base, p+7)
+	h := (w0 ^ w1) * hashMul
+	n := 15
+	for {
+		w := load(base, p+n)
+		if s := semiBits(w); s != 0 {
+			h = (h ^ w&(s^(s-1))) * hashMul // the last bytes, with the ';'
+			n += bits.TrailingZeros64(s) >> 3
+			break
+		}
+		h = (h ^ w) * hashMul
+		if n += 8; n >= 111 {
+			break // no ';' within 111 bytes: malformed input, read no further
+		}
 	}
-	v, adv := number(load(base, num))
+	off := uintptr(h>>(64-tableBits-5)) &^ (entrySize - 1)
+	var e *entry
+	for {
+		e = (*entry)(unsafe.Add(unsafe.Pointer(&t.slots), off))
+		slot := off / entrySize
+		if e.count == 0 {
+			if t.used >= verify.MaxStations {
+				return -1
+			}
+			t.used++
+			e.k0, e.k1, e.min, e.max = w0, w1, math.MaxInt16, math.MinInt16
+			t.long[slot&tableMask] = longName{uint32(len(t.names)), uint32(n)}
+			t.names = append(t.names, unsafe.Slice((*byte)(unsafe.Add(base, p)), n)...)
+			t.names = append(t.names, make([]byte, 8)...) // room for a word load past the end
+			break
+		}
+		if e.k0 == w0 && e.k1 == w1 {
+			if l := t.long[slot&tableMask]; int(l.len) == n && equalTail(base, p, unsafe.Pointer(&t.names[l.off]), n) {
+				break
+			}
+		}
+		off = (off + entrySize) & offsetMask
+	}
+	v, adv := number(load(base, p+n+1))
 	e.sum += v
 	e.count++
 	e.min = min(e.min, int16(v))
 	e.max = max(e.max, int16(v))
-	return num + adv
+	return p + n + 1 + adv
 }
 
-// lookupLong looks up a name of 15 bytes or more starting at p; w0 and w1
-// are the words at p and p+7. It returns the entry and the offset of the
-// value, just after ';'.
-func (t *table) lookupLong(base unsafe.Pointer, p int, w0, w1 uint64) (*entry, int, bool) {
-	h := (w0 ^ w1) * 0x9E3779B97F4A7C15
-	n := 15
-	for ; n < 111; n += 8 {
-		w := load(base, p+n)
-		if s := semiBits(w); s != 0 {
-			k := bits.TrailingZeros64(s) >> 3
-			h = (h ^ (w & (s ^ (s - 1)))) * 0x9E3779B97F4A7C15
-			n += k
-			break
+// equalTail reports whether bytes 15 to n of the name at base+p equal those
+// of the stored name at q, comparing a word at a time. Both sides may be
+// read up to 8 bytes past n.
+func equalTail(base unsafe.Pointer, p int, q unsafe.Pointer, n int) bool {
+	i := 15
+	for ; i+8 <= n; i += 8 {
+		if load(base, p+i) != load(q, i) {
+			return false
 		}
-		h = (h ^ w) * 0x9E3779B97F4A7C15
 	}
-	name := unsafe.Slice((*byte)(unsafe.Add(base, p)), n)
-	i := h >> (64 - tableBits)
-	for {
-		slot := i & tableMask
-		e := &t.slots[slot]
-		if e.count == 0 {
-			if t.used >= verify.MaxStations {
-				return nil, 0, false
-			}
-			t.used++
-			e.k0, e.k1 = w0, w1
-			e.min, e.max = 999, -999
-			t.long[slot] = longName{uint32(len(t.names)), uint32(n)}
-			t.names = append(t.names, name...)
-			return e, p + n + 1, true
-		}
-		if e.k0 == w0 && e.k1 == w1 {
-			l := t.long[slot]
-			if int(l.len) == n && string(t.names[l.off:l.off+l.len]) == string(name) {
-				return e, p + n + 1, true
-			}
-		}
-		i++
-	}
+	return (load(base, p+i)^load(q, i))<<(8*(8-(n-i))&63) == 0 || i == n
 }
 
 // each calls f for every station in t.
