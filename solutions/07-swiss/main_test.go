@@ -177,7 +177,8 @@ func TestSwissMatchesBuiltin(t *testing.T) {
 // wall time per pass, each reports cpu-ns/op, the process's CPU time per
 // pass, which other processes on a shared machine disturb less.
 //
-//	go test -run '^$' -bench AddLines -count 6 ./solutions/07-swiss/ | benchstat -col /map -
+//	go test -run '^$' -bench AddLines -count 10 ./solutions/07-swiss/ > new.txt
+//	go tool benchstat -col /map new.txt
 func BenchmarkAddLines(b *testing.B) {
 	for _, w := range []struct {
 		name          string
