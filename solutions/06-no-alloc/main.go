@@ -19,10 +19,11 @@
 // station stores a string key (the copy a map key needs, since the buffer is
 // reused).
 //
-// Why: 05's CPU profile on a 100M-row file spent 24% of its samples in
-// runtime.slicebytetostring (one string allocated per line; most of that is
-// runtime.mallocgc), and 17% in strings.Cut, searching each new string for
-// the ';' after bytes.IndexByte had already searched it for the '\n'.
+// Why: 05's CPU profile on a 100M-row classic file spent 28% of its
+// samples in runtime.slicebytetostring (one string allocated per line; most
+// of that is runtime.mallocgc), and 17% in strings.Cut, searching each new
+// string for the ';' after bytes.IndexByte had already searched it for the
+// '\n'.
 //
 // Measured: see results/leaderboard.md.
 package main

@@ -22,9 +22,9 @@
 // on the mapping with offsets instead of on a chunk.
 //
 // Why: with the file in the page cache, 08's read system calls copied every
-// byte from the kernel into a buffer before a worker could look at it: 6% of
-// the CPU samples of 08's profile on a 100M-row file, plus 0.3–0.4 s of
-// system time in the whole run. A mapping lets the workers read the page
+// byte from the kernel into a buffer before a worker could look at it: 5% of
+// the CPU samples of 08's profile on a 100M-row file, and 0.3–0.9 s of
+// system time over the run. A mapping lets the workers read the page
 // cache in place. The 64 MB chunks also left one worker alone with the last
 // chunk while the others had nothing to do; with segments of 4 MB claimed
 // on demand, workers finish within one small segment of each other, and a
