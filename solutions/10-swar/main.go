@@ -22,14 +22,14 @@
 //   - The table stores each name as words (its whole words, then the rest
 //     zero-padded) and compares names a word at a time, after the hash and
 //     the length; the last, partial word comes straight from the scan.
-//   - Reading whole words must not run past the mapping. On the bulk of the
-//     file every load is at least 8 bytes from its end, and addLines also
-//     checks that before each load, so a line breaking the rules cannot make
-//     it read out of bounds. Lines that start within 128 bytes of the end of
-//     the file (the most a valid line needs to be read in words) are copied
-//     into a buffer with 16 zero bytes after them and read there, so a
-//     valid last line, with or without '\n', is read like any other, and a
-//     truncated one ends the segment.
+//   - Reading whole words must not run past the mapping. A valid line is
+//     read in words no further than 109 bytes past its start, and addLines
+//     also checks before each load that 8 bytes remain, so not even a line
+//     breaking the rules makes it read out of bounds. Lines that start
+//     within 128 bytes of the end of the file are copied into a buffer with
+//     16 zero bytes after them and read there, so a valid last line, with or
+//     without '\n', is read like any other, and a truncated one ends the
+//     segment.
 //
 // Why: in 09's CPU profile on a 100M-row file, the byte loop that finds the
 // ';' and hashes the name took 27% of the samples, parseTenths, with a
