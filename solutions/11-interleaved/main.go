@@ -97,7 +97,24 @@ func run(args []string, stdout io.Writer) error {
 	}
 	defer unix.Munmap(data)
 
-	workers := runtime.GOMAXPROCS(0)
+	stations, err := aggregate(data, segmentSize, runtime.GOMAXPROCS(0), func(b []byte) {
+		// Unmap a finished segment's pages now, in parallel, instead of all
+		// 3.4 million at once when the process exits. The file stays in the
+		// page cache; a line that runs into this segment from the one
+		// before just faults its page back in.
+		unix.Madvise(b, unix.MADV_DONTNEED)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	_, err = stdout.Write(verify.Format(stations))
+	return err
+}
+
+// aggregate splits data into segments of size bytes, which the given number
+// of workers claim in turn, and returns one Station per distinct name. After
+// a worker is done with a segment it passes it to release.
+func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.Station, error) {
 	tables := make([]*table, workers)
 	var next atomic.Int64 // index of the next unclaimed segment
 	var full atomic.Bool  // a worker saw more than MaxStations names
@@ -109,27 +126,20 @@ func run(args []string, stdout io.Writer) error {
 		go func() {
 			defer wg.Done()
 			for !full.Load() {
-				start := (next.Add(1) - 1) * segmentSize
-				if start >= size {
+				start := int(next.Add(1)-1) * size
+				if start >= len(data) {
 					return
 				}
-				end := min(start+segmentSize, size)
-				if !t.segment(data, int(start), int(end)) {
+				end := min(start+size, len(data))
+				if !t.segment(data, start, end) {
 					full.Store(true)
 					return
 				}
-				// Unmap the segment's pages now, in parallel, instead of
-				// all 3.4 million at once when the process exits. The file
-				// stays in the page cache; a line that runs into this
-				// segment from the one before just faults its page back in.
-				unix.Madvise(data[start:end], unix.MADV_DONTNEED)
+				release(data[start:end])
 			}
 		}()
 	}
 	wg.Wait()
-	if full.Load() {
-		return fmt.Errorf("%s: %w", path, verify.ErrTooManyStations)
-	}
 
 	index := make(map[string]int)
 	var stations []verify.Station
@@ -144,11 +154,10 @@ func run(args []string, stdout io.Writer) error {
 			stations[i].Stats.Merge(s)
 		})
 	}
-	if len(stations) > verify.MaxStations {
-		return fmt.Errorf("%s: %w", path, verify.ErrTooManyStations)
+	if full.Load() || len(stations) > verify.MaxStations {
+		return nil, verify.ErrTooManyStations
 	}
-	_, err = stdout.Write(verify.Format(stations))
-	return err
+	return stations, nil
 }
 
 // entry is one slot of a table: a station's key and its statistics, in
@@ -234,12 +243,15 @@ func lineStart(data []byte, x int) int {
 // q < end.
 func (t *table) span(data []byte, p, end int) int {
 	base := unsafe.Pointer(&data[0])
+	// Cursor i reads the lines that start in [pos[i], ends[i]). The cuts
+	// are line starts, so that each cursor stops exactly where the next one
+	// starts, but a cut may lie past end (then the cursors after it have
+	// nothing to read, and it is where the last one stops).
 	var pos, ends [cursors]int
-	for i := range cursors {
-		pos[i] = min(lineStart(data, p+(end-p)/cursors*i), end)
-		if i > 0 {
-			ends[i-1] = pos[i]
-		}
+	pos[0] = p
+	for i := 1; i < cursors; i++ {
+		pos[i] = max(pos[i-1], lineStart(data, p+(end-p)/cursors*i))
+		ends[i-1] = min(pos[i], end)
 	}
 	ends[cursors-1] = end
 	pos[0], pos[1], pos[2] = t.lines3(base, pos[0], ends[0], pos[1], ends[1], pos[2], ends[2])
