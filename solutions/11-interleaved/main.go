@@ -300,7 +300,7 @@ func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
 			zA := uint64(int64(m0A) >> 63) // all ones when ';' is not in bytes 0-6
 			k0A := w0A & m0A
 			k1A := w1A & (t1A ^ (t1A - 1)) & zA
-			numA := pA + 1 + int(zA&7) + bits.TrailingZeros64(t0A|t1A&zA|1<<63)>>3
+			numA := pA + 1 + bits.TrailingZeros64(t0A|1<<63)>>3 + bits.TrailingZeros64(t1A|1<<63)>>3&int(zA)
 			vA, advA := number(load(base, numA))
 			pA = numA + advA
 			offA := hashOffset(k0A, k1A)
@@ -362,7 +362,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 				zA := uint64(int64(m0A) >> 63) // all ones when ';' is not in bytes 0-6
 				k0A := w0A & m0A
 				k1A := w1A & (t1A ^ (t1A - 1)) & zA
-				numA := pA + 1 + int(zA&7) + bits.TrailingZeros64(t0A|t1A&zA|1<<63)>>3
+				numA := pA + 1 + bits.TrailingZeros64(t0A|1<<63)>>3 + bits.TrailingZeros64(t1A|1<<63)>>3&int(zA)
 				vA, advA := number(load(base, numA))
 				pA = numA + advA
 				offA := hashOffset(k0A, k1A)
@@ -404,7 +404,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 				zB := uint64(int64(m0B) >> 63) // all ones when ';' is not in bytes 0-6
 				k0B := w0B & m0B
 				k1B := w1B & (t1B ^ (t1B - 1)) & zB
-				numB := pB + 1 + int(zB&7) + bits.TrailingZeros64(t0B|t1B&zB|1<<63)>>3
+				numB := pB + 1 + bits.TrailingZeros64(t0B|1<<63)>>3 + bits.TrailingZeros64(t1B|1<<63)>>3&int(zB)
 				vB, advB := number(load(base, numB))
 				pB = numB + advB
 				offB := hashOffset(k0B, k1B)
@@ -446,7 +446,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 				zC := uint64(int64(m0C) >> 63) // all ones when ';' is not in bytes 0-6
 				k0C := w0C & m0C
 				k1C := w1C & (t1C ^ (t1C - 1)) & zC
-				numC := pC + 1 + int(zC&7) + bits.TrailingZeros64(t0C|t1C&zC|1<<63)>>3
+				numC := pC + 1 + bits.TrailingZeros64(t0C|1<<63)>>3 + bits.TrailingZeros64(t1C|1<<63)>>3&int(zC)
 				vC, advC := number(load(base, numC))
 				pC = numC + advC
 				offC := hashOffset(k0C, k1C)
