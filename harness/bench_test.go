@@ -288,7 +288,7 @@ func TestBenchProgressPlain(t *testing.T) {
 	golden(t, "bench-raw.golden", raw.String())
 
 	var md bytes.Buffer
-	if err := WriteLeaderboard(&md, suite, LeaderboardOptions{Raw: "2026-11-24T093000Z-bench-box.txt", Chart: ChartFile}); err != nil {
+	if err := WriteLeaderboard(&md, suite, LeaderboardOptions{Raw: "2026-11-24T093000Z-bench-box.txt", Chart: ChartFile, Scale: ScaleFile}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "leaderboard.golden.md", md.String())

@@ -29,6 +29,19 @@
 // timeout or Ctrl-C kills the process group. Tests substitute a fake
 // Runner, so nothing above it reads a clock.
 //
+// # Scale sweeps
+//
+// [Scale] runs [Bench] once per point of a grid: each size (a data file
+// from [LoadScaleData], generated with cmd/gen's library when missing and
+// named by [ScaleDataFile]) times each core count. [OnCores] wraps the
+// runner so that a program runs on n cores: GOMAXPROCS=n in its
+// environment, and the CPU affinity [PinCPUs] sets on the harness's
+// locked thread just before the fork, which the program inherits. Each
+// solution is built once for the whole sweep. [WriteScaleRaw] records the
+// sweep in one Go benchmark file whose configuration changes from point to
+// point (rows, cores), and [RenderScale] draws scale.md with a log-log
+// chart of time against rows and a chart of speedup against cores.
+//
 // # Records
 //
 // A raw file holds configuration lines (machine, commit, data file), one

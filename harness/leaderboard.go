@@ -110,6 +110,7 @@ func firstStep(s Suite) string {
 type LeaderboardOptions struct {
 	Raw   string // the raw results file, relative to the leaderboard
 	Chart string // the SVG chart, relative to the leaderboard; "" for none
+	Scale string // the scaling report (ScaleFile), relative to the leaderboard; "" for none
 }
 
 // WriteLeaderboard renders the suite as the Markdown leaderboard: the
@@ -153,6 +154,9 @@ func WriteLeaderboard(w io.Writer, s Suite, opt LeaderboardOptions) error {
 	b.WriteString("\n")
 	if opt.Raw != "" {
 		fmt.Fprintf(&b, "- **Raw results:** [%s](%s), Go benchmark format: `go tool benchstat %s`, or `make compare OLD=… NEW=…` for two runs\n", opt.Raw, opt.Raw, opt.Raw)
+	}
+	if opt.Scale != "" {
+		fmt.Fprintf(&b, "- **Scaling:** see [%s](%s): time against rows, speedup against cores (`run scale`)\n", opt.Scale, opt.Scale)
 	}
 	b.WriteString("\n")
 	if opt.Chart != "" {
@@ -287,6 +291,7 @@ const (
 // RenderLeaderboard reads the raw results file raw and writes
 // dir/leaderboard.md and its chart dir/leaderboard.svg, each through a
 // temporary file renamed into place, so a reader never sees half of one.
+// The leaderboard links dir/scale.md when that file exists.
 func RenderLeaderboard(dir, raw string) error {
 	s, err := ReadRawFile(raw)
 	if err != nil {
@@ -304,7 +309,11 @@ func RenderLeaderboard(dir, raw string) error {
 		return err
 	}
 	var md bytes.Buffer
-	if err := WriteLeaderboard(&md, s, LeaderboardOptions{Raw: filepath.ToSlash(rel), Chart: ChartFile}); err != nil {
+	opt := LeaderboardOptions{Raw: filepath.ToSlash(rel), Chart: ChartFile}
+	if exists(filepath.Join(dir, ScaleFile)) {
+		opt.Scale = ScaleFile
+	}
+	if err := WriteLeaderboard(&md, s, opt); err != nil {
 		return err
 	}
 	return writeFileAtomic(filepath.Join(dir, LeaderboardFile), md.Bytes())

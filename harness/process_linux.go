@@ -66,7 +66,7 @@ func (*ProcessRunner) Run(ctx context.Context, c Command) (Measurement, error) {
 	}
 	attr := &syscall.ProcAttr{
 		Dir:   c.Dir,
-		Env:   append(os.Environ(), c.Env...),
+		Env:   mergeEnv(os.Environ(), c.Env),
 		Files: []uintptr{stdin.Fd(), outW.Fd(), errW.Fd()},
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	}

@@ -160,19 +160,7 @@ func WriteRaw(w io.Writer, s Suite) error {
 	var wrote bool
 	for _, r := range s.Results {
 		for _, run := range r.Runs {
-			res := &benchfmt.Result{
-				Config: cfg,
-				Name:   benchfmt.Name(BenchmarkName[len("Benchmark"):] + "/solution=" + r.Name),
-				Iters:  1,
-				Values: []benchfmt.Value{
-					{Value: float64(run.Wall.Nanoseconds()), Unit: UnitWall},
-					{Value: math.Round(size/run.Wall.Seconds()/1e4) / 100, Unit: UnitSpeed},
-					{Value: float64(run.User.Nanoseconds()), Unit: UnitUser},
-					{Value: float64(run.Sys.Nanoseconds()), Unit: UnitSys},
-					{Value: float64(run.PeakRSS), Unit: UnitPeakRSS},
-				},
-			}
-			if err := fw.Write(res); err != nil {
+			if err := fw.Write(runRecord(cfg, r.Name, run, size)); err != nil {
 				return fmt.Errorf("harness: write results: %w", err)
 			}
 			wrote = true
@@ -195,6 +183,23 @@ func WriteRaw(w io.Writer, s Suite) error {
 		return fmt.Errorf("harness: write results: %w", err)
 	}
 	return nil
+}
+
+// runRecord is the result line of one timed run of solution sol on a
+// file of size bytes, under the configuration cfg.
+func runRecord(cfg []benchfmt.Config, sol string, run Run, size float64) *benchfmt.Result {
+	return &benchfmt.Result{
+		Config: cfg,
+		Name:   benchfmt.Name(BenchmarkName[len("Benchmark"):] + "/solution=" + sol),
+		Iters:  1,
+		Values: []benchfmt.Value{
+			{Value: float64(run.Wall.Nanoseconds()), Unit: UnitWall},
+			{Value: math.Round(size/run.Wall.Seconds()/1e4) / 100, Unit: UnitSpeed},
+			{Value: float64(run.User.Nanoseconds()), Unit: UnitUser},
+			{Value: float64(run.Sys.Nanoseconds()), Unit: UnitSys},
+			{Value: float64(run.PeakRSS), Unit: UnitPeakRSS},
+		},
+	}
 }
 
 // validKey reports whether k can be a configuration key: a lower-case
@@ -270,7 +275,6 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 		case *benchfmt.SyntaxError:
 			return Suite{}, rec
 		case *benchfmt.Result:
-			file, line := rec.Pos()
 			if !seenConfig {
 				for _, c := range rec.Config {
 					if c.File {
@@ -279,25 +283,9 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 				}
 				seenConfig = true
 			}
-			base, parts := rec.Name.Parts()
-			if "Benchmark"+string(base) != BenchmarkName || len(parts) != 1 || !bytes.HasPrefix(parts[0], []byte("/solution=")) {
-				return Suite{}, fmt.Errorf("%s:%d: want %s/solution=NAME, got %s", file, line, BenchmarkName, rec.Name)
-			}
-			sol := string(bytes.TrimPrefix(parts[0], []byte("/solution=")))
-			var run Run
-			wall, ok := rec.Value("sec/op")
-			if !ok {
-				return Suite{}, fmt.Errorf("%s:%d: %s has no %s", file, line, rec.Name, UnitWall)
-			}
-			run.Wall = time.Duration(wall * 1e9)
-			if v, ok := rec.Value("user-sec/op"); ok {
-				run.User = time.Duration(v * 1e9)
-			}
-			if v, ok := rec.Value("sys-sec/op"); ok {
-				run.Sys = time.Duration(v * 1e9)
-			}
-			if v, ok := rec.Value(UnitPeakRSS); ok {
-				run.PeakRSS = int64(v)
+			sol, run, err := parseRunRecord(rec)
+			if err != nil {
+				return Suite{}, err
 			}
 			res := result(sol)
 			res.Runs = append(res.Runs, run)
@@ -314,6 +302,9 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 	// ran; results with no result line (failures) sort in among them.
 	order := map[string]int{}
 	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, scaleAnnotationPrefix) {
+			return Suite{}, fmt.Errorf("%s:%d: a scale sweep's annotation: this is the raw file of \"run scale\" (render it with run scale --render)", name, i+1)
+		}
 		if !strings.HasPrefix(l, annotationPrefix) {
 			continue
 		}
@@ -326,21 +317,8 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 		if _, ok := order[sol]; !ok {
 			order[sol] = len(order)
 		}
-		switch key {
-		case "failed":
-			res.Failure = val
-		case "warmups":
-			n, err := strconv.Atoi(val)
-			if err != nil {
-				return Suite{}, fmt.Errorf("%s:%d: warmups: %w", name, i+1, err)
-			}
-			res.Warmups = n
-		case "first-run-timed":
-			res.FirstRunTimed = val == "true"
-		case "profile":
-			res.Profile = val
-		default:
-			return Suite{}, fmt.Errorf("%s:%d: unknown annotation %q", name, i+1, key)
+		if err := applyAnnotation(res, key, val); err != nil {
+			return Suite{}, fmt.Errorf("%s:%d: %w", name, i+1, err)
 		}
 	}
 	pos := func(r Result) int {
@@ -351,6 +329,54 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 	}
 	slices.SortStableFunc(s.Results, func(a, b Result) int { return pos(a) - pos(b) })
 	return s, nil
+}
+
+// parseRunRecord returns the solution and the run of a result line
+// BenchmarkOneBRC/solution=NAME, which must have a wall time.
+func parseRunRecord(rec *benchfmt.Result) (string, Run, error) {
+	file, line := rec.Pos()
+	base, parts := rec.Name.Parts()
+	if "Benchmark"+string(base) != BenchmarkName || len(parts) != 1 || !bytes.HasPrefix(parts[0], []byte("/solution=")) {
+		return "", Run{}, fmt.Errorf("%s:%d: want %s/solution=NAME, got %s", file, line, BenchmarkName, rec.Name)
+	}
+	sol := string(bytes.TrimPrefix(parts[0], []byte("/solution=")))
+	var run Run
+	wall, ok := rec.Value("sec/op")
+	if !ok {
+		return "", Run{}, fmt.Errorf("%s:%d: %s has no %s", file, line, rec.Name, UnitWall)
+	}
+	run.Wall = time.Duration(wall * 1e9)
+	if v, ok := rec.Value("user-sec/op"); ok {
+		run.User = time.Duration(v * 1e9)
+	}
+	if v, ok := rec.Value("sys-sec/op"); ok {
+		run.Sys = time.Duration(v * 1e9)
+	}
+	if v, ok := rec.Value(UnitPeakRSS); ok {
+		run.PeakRSS = int64(v)
+	}
+	return sol, run, nil
+}
+
+// applyAnnotation sets what the annotation "key: val" says on res.
+func applyAnnotation(res *Result, key, val string) error {
+	switch key {
+	case "failed":
+		res.Failure = val
+	case "warmups":
+		n, err := strconv.Atoi(val)
+		if err != nil {
+			return fmt.Errorf("warmups: %w", err)
+		}
+		res.Warmups = n
+	case "first-run-timed":
+		res.FirstRunTimed = val == "true"
+	case "profile":
+		res.Profile = val
+	default:
+		return fmt.Errorf("unknown annotation %q", key)
+	}
+	return nil
 }
 
 // readConfigLines returns the key: value lines at the head of a results

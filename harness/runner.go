@@ -13,7 +13,7 @@ import (
 type Command struct {
 	Path    string        // executable
 	Args    []string      // arguments after the program name
-	Env     []string      // extra "KEY=value" entries added to the harness's environment
+	Env     []string      // extra "KEY=value" entries added to the harness's environment, replacing its own for the same KEY
 	Dir     string        // working directory; "" means the harness's
 	Timeout time.Duration // kill the whole process group after this long; 0 means never
 }
@@ -119,4 +119,25 @@ func clipText(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// mergeEnv returns base with the "KEY=value" entries of extra added, each
+// replacing base's entries for the same KEY (a Go program reads the first
+// entry of a key, so appending alone would not override it).
+func mergeEnv(base, extra []string) []string {
+	if len(extra) == 0 {
+		return base
+	}
+	keys := make(map[string]bool, len(extra))
+	for _, e := range extra {
+		k, _, _ := strings.Cut(e, "=")
+		keys[k] = true
+	}
+	out := make([]string, 0, len(base)+len(extra))
+	for _, e := range base {
+		if k, _, _ := strings.Cut(e, "="); !keys[k] {
+			out = append(out, e)
+		}
+	}
+	return append(out, extra...)
 }
