@@ -71,7 +71,8 @@ func newRootCmd(io *ioStreams, command string) *cobra.Command {
 		Long: `Run builds the solutions under solutions/, verifies their answers, times
 them as separate processes and ranks them: "run bench" writes
 results/<UTC time>-<host>.txt (Go benchmark format, read by benchstat) and
-results/leaderboard.md with its chart. Run it from the repository root; the
+results/leaderboard.md with its chart; "run scale" times them against data
+size and core count. Run it from the repository root; the
 Makefile's bench, verify and compare targets call it.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -84,6 +85,7 @@ Makefile's bench, verify and compare targets call it.`,
 		newCmdList(io, nil),
 		newCmdVerify(io, nil),
 		newCmdBench(io, command, nil),
+		newCmdScale(io, command, nil),
 		newCmdLeaderboard(io, nil),
 		newCmdCompare(io, nil),
 		newCmdNew(io, nil),
