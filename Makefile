@@ -13,10 +13,13 @@ DATA ?= data/measurements-$(ROWS)-$(STATIONS)-seed$(SEED).txt
 endif
 RUNS       ?=
 BENCHFLAGS ?=
+SCALEFLAGS ?=
+# WITH_DUCKDB=1 adds solutions/duckdb (its own module, cgo, ~1 GB download)
+# to bench, verify and scale: cmd/run reads it from the environment.
 GO         ?= go
 
 .DEFAULT_GOAL := help
-.PHONY: help generate bench test verify compare diff profile clean
+.PHONY: help generate bench scale test verify compare diff profile clean
 
 help: ## list the targets and variables
 	@echo "usage: make TARGET [ROWS=1e9] [STATIONS=classic|10k] [SEED=1] [DATA=path]"
@@ -38,6 +41,10 @@ $(DATA):
 bench: $(DATA) ## build, verify and time every solution on DATA (generating it if missing); writes results/
 	$(call need,cmd/run/main.go,the harness: issue 5)
 	$(GO) run ./cmd/run bench --file $(DATA) $(if $(RUNS),--runs $(RUNS)) $(BENCHFLAGS)
+
+scale: ## time solutions against rows and cores: make scale SCALEFLAGS="--rows 1e6,1e7,1e8 --solutions '1*'"
+	$(call need,cmd/run/main.go,the harness: issue 5)
+	$(GO) run ./cmd/run scale --stations $(STATIONS) --seed $(SEED) $(SCALEFLAGS)
 
 test: ## gofmt check, go vet, go test: exactly what CI runs
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
