@@ -33,14 +33,16 @@ type Progress struct {
 
 // Write writes opts.Rows lines to w and returns the exact expected 1BRC
 // answer, verify.Format of integer aggregates kept while generating. Each
-// block of rows goes to w in a single Write call. It stops early with
-// ctx.Err() when ctx is done, or with the first write error.
+// block of rows goes to w in a single Write call; calls come from several
+// goroutines but never overlap. It stops early with ctx.Err() when ctx is
+// done, or with the first write error.
 func Write(ctx context.Context, w io.Writer, opts Options) (expected []byte, err error) {
 	return WriteProgress(ctx, w, opts, nil)
 }
 
 // WriteProgress is Write that also calls report, if not nil, after each
-// block is written, from the calling goroutine.
+// block is written. The calls come from worker goroutines, one at a time
+// and in order.
 func WriteProgress(ctx context.Context, w io.Writer, opts Options, report func(Progress)) (expected []byte, err error) {
 	g, err := newGenerator(opts)
 	if err != nil {
@@ -216,95 +218,80 @@ func (g *generator) expected(all [][]verify.Stats) []byte {
 	return verify.Format(out)
 }
 
-// run generates every block on g.workers goroutines and writes them to w in
-// order from the calling goroutine. Worker i makes blocks i, i+W, i+2W, …
-// into buffers it recycles, so memory stays at a few blocks per worker.
+// run generates the blocks on g.workers goroutines and writes them to w in
+// order. Worker i makes blocks i, i+W, i+2W, … and writes each one itself
+// when its turn comes (after block b-1 is written), then passes the turn
+// on: the kernel then copies a block still in the cache of the core that
+// made it. On the 2-core machine this beat a separate writer goroutine fed
+// by the workers: for 1e9 classic rows the kernel time fell from 21.6 s to
+// 18 s and the time relative to dd from 1.5x to 1.1x (medians of 4
+// interleaved runs each). Each worker is locked to its thread to keep it
+// on one core between making and writing a block.
+//
 // Aggregates are integer sums, minima and maxima, so keeping them per
 // worker and merging at the end gives the same answer for any W.
 func (g *generator) run(ctx context.Context, w io.Writer, report func(Progress)) ([]byte, error) {
 	rows := g.opts.Rows
 	nblocks := (rows + BlockRows - 1) / BlockRows
 	workers := int(min(int64(g.workers), max(nblocks, 1)))
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	const depth = 2 // filled blocks a worker may have waiting
-	full := make([]chan []byte, workers)
-	free := make([]chan []byte, workers)
+	turn := make([]chan Progress, workers)
+	for i := range turn {
+		turn[i] = make(chan Progress, 1)
+	}
 	stats := make([][]verify.Stats, workers)
+	errc := make(chan error, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
-		full[i] = make(chan []byte, depth)
-		free[i] = make(chan []byte, depth+1)
-		for range depth + 1 {
-			free[i] <- nil // allocated on first use
-		}
 		stats[i] = g.newStats()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			buf := make([]byte, 0, g.bufSize())
 			for b := int64(i); b < nblocks; b += int64(workers) {
-				var buf []byte
-				select {
-				case buf = <-free[i]:
-				case <-ctx.Done():
-					return
-				}
-				if buf == nil {
-					buf = make([]byte, 0, g.bufSize())
-				}
 				n := int(min(BlockRows, rows-b*BlockRows))
 				buf = g.fill(buf[:0], b, n, stats[i])
+				var p Progress
 				select {
-				case full[i] <- buf:
+				case p = <-turn[i]:
 				case <-ctx.Done():
 					return
 				}
-				// Let a waiting writer have this P now rather than at the
-				// next preemption, up to 10ms away: with every P busy
-				// generating, the writer returning from write(2) waits
-				// in the run queue and the file stops growing.
-				runtime.Gosched()
+				if ctx.Err() != nil {
+					return
+				}
+				nw, err := w.Write(buf)
+				if err == nil && nw < len(buf) {
+					err = io.ErrShortWrite
+				}
+				if err != nil {
+					errc <- err
+					cancel()
+					return
+				}
+				p.Rows += int64(n)
+				p.Bytes += int64(nw)
+				if report != nil {
+					report(p)
+				}
+				turn[(i+1)%workers] <- p
 			}
 		}()
 	}
-
-	err := g.drain(ctx, w, nblocks, full, free, report)
-	cancel()
+	turn[0] <- Progress{}
 	wg.Wait()
-	if err != nil {
+	select {
+	case err := <-errc:
+		return nil, err
+	default:
+	}
+	if err := parent.Err(); err != nil {
 		return nil, err
 	}
 	return g.expected(stats), nil
-}
-
-// drain writes the blocks in order as the workers fill them.
-func (g *generator) drain(ctx context.Context, w io.Writer, nblocks int64, full, free []chan []byte, report func(Progress)) error {
-	var p Progress
-	workers := int64(len(full))
-	for b := range nblocks {
-		var buf []byte
-		select {
-		case buf = <-full[b%workers]:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n, err := w.Write(buf)
-		if err == nil && n < len(buf) {
-			err = io.ErrShortWrite
-		}
-		if err != nil {
-			return err
-		}
-		p.Rows = min(p.Rows+BlockRows, g.opts.Rows)
-		p.Bytes += int64(n)
-		free[b%workers] <- buf
-		if report != nil {
-			report(p)
-		}
-	}
-	return nil
 }
