@@ -48,7 +48,7 @@ func main() {
 const (
 	segmentSize = 32 << 20 // bytes of the file a worker claims at a time
 	cursors     = 3        // lines in flight per worker
-	tableBits   = 15       // 32768 slots: at most 31% full with 10,000 names
+	tableBits   = 16       // 65536 slots: at most 16% full with 10,000 names
 	tableSize   = 1 << tableBits
 	tableMask   = tableSize - 1
 	entrySize   = 32 // bytes in an entry
