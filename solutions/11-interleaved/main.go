@@ -105,6 +105,9 @@ const (
 	// maxAdvance bounds how far one line moves a cursor, even on malformed
 	// input: at most 112 bytes up to the value, at most 7 more.
 	maxAdvance = 120
+	// resplit is the size of the rest of a part above which span splits it
+	// between cursors again rather than reading it with one.
+	resplit = 64 << 10
 	// foldBytes is how many bytes a worker reads before it moves its
 	// uint32 counts into int64 ones: at 6 bytes per line at least, fewer
 	// than 2^31 lines.
@@ -301,14 +304,22 @@ func (t *table) span(data []byte, p, end int) int {
 	if pos[0] < 0 {
 		return -1
 	}
-	// The parts are of equal size, so the cursors finish within a few
-	// lines of each other: one cursor does the rest of each part.
-	for i := range cursors - 1 {
-		if t.lines1(base, pos[i], ends[i]) < 0 {
-			return -1
+	// The parts have the same size, so on most files the cursors stop
+	// within a few lines of each other, and one cursor does the rest of each
+	// part. If lines are much longer in one part than in another (a file
+	// sorted by name, say), a large rest is split again.
+	for i := range cursors {
+		q := pos[i]
+		if ends[i]-q > resplit {
+			q = t.span(data, q, ends[i])
+		} else {
+			q = t.lines1(base, q, ends[i])
+		}
+		if q < 0 || i == cursors-1 {
+			return q
 		}
 	}
-	return t.lines1(base, pos[cursors-1], ends[cursors-1])
+	panic("unreachable")
 }
 
 // fold moves all counts but one into big, so that no uint32 count can
