@@ -37,10 +37,8 @@
 //     the mapping is margin: lines that start in the file's last 128 bytes
 //     are read from a padded copy, as in 10, and a name is never searched
 //     past byte 111, even on malformed input.
-//   - When a worker is done with one of its 32 MiB segments it drops the
-//     segment's page-table entries (madvise MADV_DONTNEED). The file stays
-//     in the page cache, and the exiting process no longer unmaps 3.4
-//     million pages on its own: that work is spread over the workers.
+//   - Segments of 32 MiB instead of 4 MiB: a worker sets up its cursors
+//     and its padded copy of the file's end once per segment.
 //
 // Why: a line is a chain of dependent steps (its start, the name's words,
 // the ';', the value's word, the value's shape, the next line's start), and
@@ -49,16 +47,13 @@
 // 100M-row classic file takes 1.10 CPU-seconds instead of 0.82: the three
 // chains overlap. 10's lookup hashed, stored and compared every name as a
 // string; here most names need two compares, and 10's 214 instructions per
-// line (258 on the 10k file) come down to 108 (160). Without the madvise,
-// a 1B-row run spent 1.29 s in the kernel instead of 0.41 s (README.md).
+// line (258 on the 10k file) come down to 108 (160).
 //
 // Measured (2-core AMD EPYC VM shared with other jobs, so minimums of 5
 // runs; the lead refreshes results/leaderboard.md from a quiet harness
 // run): one core (GOMAXPROCS=1), 100M-row cmd/gen files, CPU seconds:
-// classic 1.74 for 10, 0.82 here; 10k 2.80 for 10, 1.6-1.9 here. The 1B
-// classic file, 2 cores, run bench: 4.3 s at best, 8.1 user-seconds, while
-// colleagues' jobs held the other core (the floor row read the file in
-// 0.72 s at best). See README.md.
+// classic 1.74 for 10, 0.82 here; 10k 2.80 for 10, 1.6-1.9 here. See
+// README.md, and step 12 for the time the kernel spends unmapping the file.
 package main
 
 import (
@@ -74,7 +69,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/edsrzf/mmap-go"
 
 	"github.com/onebrc/onebrc/harness/profile"
 	"github.com/onebrc/onebrc/verify"
@@ -137,30 +132,27 @@ func run(args []string, stdout io.Writer) error {
 	if int64(int(size)) != size {
 		return fmt.Errorf("%s: file too large to map", path)
 	}
-	data, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	data, err := mmap.Map(f, mmap.RDONLY, 0)
 	if err != nil {
 		return fmt.Errorf("mmap %s: %w", path, err)
 	}
-	defer unix.Munmap(data)
-
-	stations, err := aggregate(data, segmentSize, runtime.GOMAXPROCS(0), func(b []byte) {
-		// Unmap a finished segment's pages now, in parallel, instead of all
-		// 3.4 million at once when the process exits. The file stays in the
-		// page cache; a line that runs into this segment from the one
-		// before just faults its page back in.
-		unix.Madvise(b, unix.MADV_DONTNEED)
-	})
+	stations, err := aggregate(data, segmentSize, runtime.GOMAXPROCS(0))
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		err = fmt.Errorf("%s: %w", path, err)
+	}
+	if unmapErr := data.Unmap(); unmapErr != nil && err == nil {
+		err = fmt.Errorf("munmap %s: %w", path, unmapErr)
+	}
+	if err != nil {
+		return err
 	}
 	_, err = stdout.Write(verify.Format(stations))
 	return err
 }
 
 // aggregate splits data into segments of size bytes, which the given number
-// of workers claim in turn, and returns one Station per distinct name. After
-// a worker is done with a segment it passes it to release.
-func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.Station, error) {
+// of workers claim in turn, and returns one Station per distinct name.
+func aggregate(data []byte, size, workers int) ([]verify.Station, error) {
 	tables := make([]*table, workers)
 	var next atomic.Int64 // index of the next unclaimed segment
 	var full atomic.Bool  // a worker saw more than MaxStations names
@@ -181,7 +173,6 @@ func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.S
 					full.Store(true)
 					return
 				}
-				release(data[start:end])
 			}
 		}()
 	}

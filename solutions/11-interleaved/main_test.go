@@ -15,8 +15,6 @@ import (
 	"github.com/onebrc/onebrc/verify"
 )
 
-func noRelease([]byte) {}
-
 // TestSegmentBoundaries runs aggregate on every golden case with segments
 // far smaller than a line, so that segment and cursor boundaries fall at
 // every offset of a line, and with several workers.
@@ -39,7 +37,7 @@ func TestSegmentBoundaries(t *testing.T) {
 				continue // keep the test fast
 			}
 			for _, workers := range []int{1, 3} {
-				stations, err := aggregate(data, size, workers, noRelease)
+				stations, err := aggregate(data, size, workers)
 				if err != nil {
 					t.Fatalf("aggregate(%s, %d, %d): %v", in, size, workers, err)
 				}
@@ -101,7 +99,7 @@ func TestNames(t *testing.T) {
 		}
 		want := verify.Format(ref)
 		for _, size := range []int{777, 1 << 20} {
-			stations, err := aggregate(data, size, 2, noRelease)
+			stations, err := aggregate(data, size, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +118,7 @@ func TestTooManyStations(t *testing.T) {
 	for i := range verify.MaxStations + 1 {
 		fmt.Fprintf(&b, "station %d;1.0\n", i)
 	}
-	if _, err := aggregate(b.Bytes(), 1<<20, 1, noRelease); !errors.Is(err, verify.ErrTooManyStations) {
+	if _, err := aggregate(b.Bytes(), 1<<20, 1); !errors.Is(err, verify.ErrTooManyStations) {
 		t.Errorf("aggregate of %d names: error %v, want %v", verify.MaxStations+1, err, verify.ErrTooManyStations)
 	}
 }
@@ -250,7 +248,7 @@ func TestCursorCutPastEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	for tail := margin; tail < 3*margin && tail < len(data); tail++ {
-		stations, err := aggregate(data, len(data)-tail, 1, noRelease)
+		stations, err := aggregate(data, len(data)-tail, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
