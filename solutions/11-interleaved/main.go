@@ -83,30 +83,11 @@ func main() {
 	}
 }
 
+// segmentSize is the size of the pieces of the file that workers claim
+// one at a time, and cursors the number of lines each has in flight.
 const (
-	segmentSize = 32 << 20 // bytes of the file a worker claims at a time
-	cursors     = 3        // lines in flight per worker
-	tableBits   = 16       // 65536 slots: at most 16% full with 10,000 names
-	tableSize   = 1 << tableBits
-	tableMask   = tableSize - 1
-	entrySize   = 32 // bytes in an entry
-	offsetMask  = tableSize*entrySize - 1
-	hashMul     = 0x9E3779B97F4A7C15 // 2^64 / golden ratio (odd)
-
-	// margin is how far past a line start the line code may read: a name
-	// is scanned in words up to byte 111 (a valid one ends by byte 100),
-	// and the value word after it ends before byte 120.
-	margin = 128
-	// maxAdvance bounds how far one line moves a cursor, even on malformed
-	// input: at most 112 bytes up to the value, at most 7 more.
-	maxAdvance = 120
-	// resplit is the size of the rest of a part above which span splits it
-	// between cursors again rather than reading it with one.
-	resplit = 64 << 10
-	// foldBytes is how many bytes a worker reads before it moves its
-	// uint32 counts into int64 ones: at 6 bytes per line at least, fewer
-	// than 2^31 lines.
-	foldBytes = 8 << 30
+	segmentSize = 32 << 20
+	cursors     = 3
 )
 
 // run aggregates the file named by args[0] and writes the answer to stdout.
@@ -197,37 +178,19 @@ func aggregate(data []byte, size, workers int) ([]verify.Station, error) {
 	return stations, nil
 }
 
-// entry is one slot of a table: a station's key and its statistics, in
-// half a cache line, without pointers.
-//
-// A name of up to 14 bytes is its own key: k0 holds bytes 0-7 of the name
-// and its ';', k1 bytes 7-14, each cut after the ';' and zero-padded (k1
-// is zero when the ';' is in bytes 0-6). As a name holds no ';', equal
-// keys mean equal names, even for names with zero bytes. For a longer name
-// k0 and k1 hold bytes 0-7 and 7-14, which contain no ';' and so never
-// equal a short key, and table.long locates the whole name.
-type entry struct {
-	k0, k1   uint64
-	sum      int64  // tenths
-	count    uint32 // since the last fold, plus one (see table.fold)
-	min, max int16  // tenths
-}
-
-// longName locates a name of 15 bytes or more in table.names.
-type longName struct {
-	off, len uint32
-}
-
-// table is one worker's open-addressing hash table with linear probing.
-// A slot is empty while its count is zero.
-type table struct {
-	slots [tableSize]entry
-	long  [tableSize]longName // for slots holding names of 15 bytes or more
-	big   [tableSize]int64    // counts folded out of entry.count
-	names []byte              // long names, each followed by 8 bytes of padding
-	used  int                 // slots in use
-	read  int                 // bytes read since the last fold
-}
+// Limits of the line code (see load). resplit is the size of the rest of a
+// part above which span splits it between cursors again rather than reading
+// it with one.
+const (
+	// margin is how far past a line start the line code may read: a name
+	// is scanned in words up to byte 111 (a valid one ends by byte 100),
+	// and the value word after it ends before byte 120.
+	margin = 128
+	// maxAdvance bounds how far one line moves a cursor, even on malformed
+	// input: at most 112 bytes up to the value, at most 7 more.
+	maxAdvance = 120
+	resplit    = 64 << 10
+)
 
 // segment processes the lines that start in [start, end) of data, and
 // reports false when the table is full.
@@ -313,16 +276,21 @@ func (t *table) span(data []byte, p, end int) int {
 	panic("unreachable")
 }
 
-// fold moves all counts but one into big, so that no uint32 count can
-// overflow however large the file (the one keeps the slot in use).
-func (t *table) fold() {
-	for i := range t.slots {
-		if c := t.slots[i].count; c > 1 {
-			t.big[i] += int64(c - 1)
-			t.slots[i].count = 1
-		}
-	}
-	t.read = 0
+// Constants for finding a byte in a word (SWAR).
+const (
+	semis = 0x3B3B3B3B3B3B3B3B // ';' in every byte
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// hashMul is the multiplier of the name hash (2^64 divided by the golden
+// ratio, as in Fibonacci hashing); the table index is the hash's top bits.
+const hashMul = 0x9E3779B97F4A7C15
+
+// load reads the 8 bytes at base+p as a little-endian word, without a
+// bounds check: callers keep p+8 within the mapping or buffer (see margin).
+func load(base unsafe.Pointer, p int) uint64 {
+	return *(*uint64)(unsafe.Add(base, p))
 }
 
 // lines1 processes the lines starting in [pA, end) with one cursor and
@@ -524,6 +492,108 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 	}
 }
 
+// semiBits returns a word with the high bit set in the lowest byte of w
+// that is ';' (and maybe in higher bytes), or zero if there is none.
+func semiBits(w uint64) uint64 {
+	x := w ^ semis
+	return (x - ones) &^ x & highs
+}
+
+// semiBits7 is semiBits for the first seven bytes of w only.
+func semiBits7(w uint64) uint64 {
+	x := w ^ semis
+	return (x - ones) &^ x & (highs >> 8)
+}
+
+// number parses the value at the start of w (-?\d?\d\.\d) into tenths,
+// without branches, and returns it with the offset of the next line from
+// the value's start. On a malformed value it returns some number and an
+// advance of 4 to 7.
+func number(w uint64) (int64, int) {
+	// '.' is the only byte of a value with bit 4 clear, after a leading
+	// '-' (the 1<<36 stops a malformed value at index 4).
+	dot := uint(bits.TrailingZeros64(^w&0x10101000|1<<36)) >> 3
+	signed := int64(^w<<59) >> 63 // -1 if the value starts with '-', else 0
+	sh := &valueShapes[dot&7]
+	digits := (w ^ uint64(signed)&'-') & sh.mask // clear the '-'
+	abs := int64((digits * sh.mul >> 32) & 0x3FF)
+	return (abs ^ signed) - signed, int(dot) + 3 // the fraction digit and '\n' follow the '.'
+}
+
+// valueShapes is a read-only table: for each index of the '.' in a value,
+// the mask that keeps the low nibbles of its digits and the multiplier
+// that sums them as hundreds*100 + tens*10 + ones into bits 32-41 of the
+// product. It is the well-known multiply-and-shift parse (Quân Anh Mai's
+// in the Java 1BRC) with its variable shift folded into the constants.
+var valueShapes = [8]struct{ mask, mul uint64 }{
+	1: {0x0F000F0F00 >> 16, 0x640a0001 << 16}, // d.d
+	2: {0x0F000F0F00 >> 8, 0x640a0001 << 8},   // dd.d and -d.d
+	3: {0x0F000F0F00, 0x640a0001},             // -dd.d
+}
+
+// Table sizes: 2^16 slots keep the load factor under 0.16 with the 10,000
+// names the rules allow. foldBytes is how many bytes a worker reads before
+// it moves its uint32 counts into int64 ones: at 6 bytes per line at least,
+// fewer than 2^31 lines.
+const (
+	tableBits  = 16
+	tableSize  = 1 << tableBits
+	tableMask  = tableSize - 1
+	entrySize  = 32 // bytes in an entry
+	offsetMask = tableSize*entrySize - 1
+	foldBytes  = 8 << 30
+)
+
+// table is one worker's open-addressing hash table with linear probing.
+// A slot is empty while its count is zero.
+type table struct {
+	slots [tableSize]entry
+	long  [tableSize]longName // for slots holding names of 15 bytes or more
+	big   [tableSize]int64    // counts folded out of entry.count
+	names []byte              // long names, each followed by 8 bytes of padding
+	used  int                 // slots in use
+	read  int                 // bytes read since the last fold
+}
+
+// entry is one slot of a table: a station's key and its statistics, in
+// half a cache line, without pointers.
+//
+// A name of up to 14 bytes is its own key: k0 holds bytes 0-7 of the name
+// and its ';', k1 bytes 7-14, each cut after the ';' and zero-padded (k1
+// is zero when the ';' is in bytes 0-6). As a name holds no ';', equal
+// keys mean equal names, even for names with zero bytes. For a longer name
+// k0 and k1 hold bytes 0-7 and 7-14, which contain no ';' and so never
+// equal a short key, and table.long locates the whole name.
+type entry struct {
+	k0, k1   uint64
+	sum      int64  // tenths
+	count    uint32 // since the last fold, plus one (see table.fold)
+	min, max int16  // tenths
+}
+
+// longName locates a name of 15 bytes or more in table.names.
+type longName struct {
+	off, len uint32
+}
+
+// fold moves all counts but one into big, so that no uint32 count can
+// overflow however large the file (the one keeps the slot in use).
+func (t *table) fold() {
+	for i := range t.slots {
+		if c := t.slots[i].count; c > 1 {
+			t.big[i] += int64(c - 1)
+			t.slots[i].count = 1
+		}
+	}
+	t.read = 0
+}
+
+// hashOffset returns the byte offset in table.slots of the home slot of a
+// short key.
+func hashOffset(k0, k1 uint64) uintptr {
+	return uintptr((k0^k1)*hashMul>>(64-tableBits-5)) &^ (entrySize - 1)
+}
+
 // longLine processes the one line at p, whose name has 15 bytes or more,
 // and returns the start of the next line, or -1 when the table is full.
 // Its hash covers the whole name, so names that share a long prefix still
@@ -588,64 +658,6 @@ func equalTail(base unsafe.Pointer, p int, q unsafe.Pointer, n int) bool {
 	}
 	// Compare the last n-i bytes (little-endian: the low ones).
 	return i == n || (load(base, p+i)^load(q, i))<<(8*(8-(n-i))&63) == 0
-}
-
-// number parses the value at the start of w (-?\d?\d\.\d) into tenths,
-// without branches, and returns it with the offset of the next line from
-// the value's start. On a malformed value it returns some number and an
-// advance of 4 to 7.
-func number(w uint64) (int64, int) {
-	// '.' is the only byte of a value with bit 4 clear, after a leading
-	// '-' (the 1<<36 stops a malformed value at index 4).
-	dot := uint(bits.TrailingZeros64(^w&0x10101000|1<<36)) >> 3
-	signed := int64(^w<<59) >> 63 // -1 if the value starts with '-', else 0
-	sh := &valueShapes[dot&7]
-	digits := (w ^ uint64(signed)&'-') & sh.mask // clear the '-'
-	abs := int64((digits * sh.mul >> 32) & 0x3FF)
-	return (abs ^ signed) - signed, int(dot) + 3 // the fraction digit and '\n' follow the '.'
-}
-
-// valueShapes is a read-only table: for each index of the '.' in a value,
-// the mask that keeps the low nibbles of its digits and the multiplier
-// that sums them as hundreds*100 + tens*10 + ones into bits 32-41 of the
-// product. It is the well-known multiply-and-shift parse (Quân Anh Mai's
-// in the Java 1BRC) with its variable shift folded into the constants.
-var valueShapes = [8]struct{ mask, mul uint64 }{
-	1: {0x0F000F0F00 >> 16, 0x640a0001 << 16}, // d.d
-	2: {0x0F000F0F00 >> 8, 0x640a0001 << 8},   // dd.d and -d.d
-	3: {0x0F000F0F00, 0x640a0001},             // -dd.d
-}
-
-// Constants for finding a byte in a word (SWAR).
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-	semis = 0x3B3B3B3B3B3B3B3B // ';' in every byte
-)
-
-// load reads the 8 bytes at base+p as a little-endian word, without a
-// bounds check: callers keep p+8 within the mapping or buffer (see margin).
-func load(base unsafe.Pointer, p int) uint64 {
-	return *(*uint64)(unsafe.Add(base, p))
-}
-
-// semiBits returns a word with the high bit set in the lowest byte of w
-// that is ';' (and maybe in higher bytes), or zero if there is none.
-func semiBits(w uint64) uint64 {
-	x := w ^ semis
-	return (x - ones) &^ x & highs
-}
-
-// semiBits7 is semiBits for the first seven bytes of w only.
-func semiBits7(w uint64) uint64 {
-	x := w ^ semis
-	return (x - ones) &^ x & (highs >> 8)
-}
-
-// hashOffset returns the byte offset in table.slots of the home slot of a
-// short key.
-func hashOffset(k0, k1 uint64) uintptr {
-	return uintptr((k0^k1)*hashMul>>(64-tableBits-5)) &^ (entrySize - 1)
 }
 
 // each calls f for every station in t.
