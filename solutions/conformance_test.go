@@ -10,6 +10,8 @@
 //
 // Solutions with their own go.mod (opt-in heavy ones, such as a DuckDB
 // reference) are skipped unless ONEBRC_CONFORMANCE_OWN_MODULES=1.
+// ONEBRC_CONFORMANCE_RACE=1 builds every step with -race; that is many
+// times slower, so give go test a -timeout of 30m or more.
 package solutions_test
 
 import (
@@ -35,6 +37,9 @@ import (
 // ownModulesEnv opts in to building and testing solutions with their own
 // go.mod.
 const ownModulesEnv = "ONEBRC_CONFORMANCE_OWN_MODULES"
+
+// raceEnv opts in to building every step with the race detector.
+const raceEnv = "ONEBRC_CONFORMANCE_RACE"
 
 // runTimeout bounds every run of a solution, so a hang fails the test
 // instead of blocking CI.
@@ -109,13 +114,17 @@ func TestSolutions(t *testing.T) {
 	valid = append(valid, generatedCases(t, dir)...)
 	invalid := append(invalidGoldenCases(t), truncatedCases(t, dir)...)
 	binDir := t.TempDir()
+	var buildArgs []string
+	if os.Getenv(raceEnv) == "1" {
+		buildArgs = append(buildArgs, "-race")
+	}
 
 	for _, s := range steps {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 			defer cancel()
-			bin, err := harness.Build(ctx, s, binDir)
+			bin, err := harness.Build(ctx, s, binDir, buildArgs...)
 			if err != nil {
 				t.Fatal(err)
 			}
