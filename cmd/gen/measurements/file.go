@@ -71,16 +71,16 @@ func FormatBytes(n int64) string {
 // file and rename). It refuses with an *ExistsError to overwrite an
 // existing path unless force is true, and with a *DiskSpaceError to start
 // when path's file system has less free space than the file needs. It
-// creates path's directory if needed. On any failure, including ctx being
-// done, it removes its temporary files and leaves existing files as they
-// were. It does not fsync: like cp or dd, it leaves the data to the page
-// cache.
+// creates path's directory if needed and replaces an existing answer
+// file. On any failure, including ctx being done, it removes its temporary
+// files and leaves existing files as they were. It does not fsync: like cp
+// or dd, it leaves the data to the page cache.
 func WriteFile(ctx context.Context, path string, opts Options, force bool) error {
 	return WriteFileProgress(ctx, path, opts, force, nil)
 }
 
 // WriteFileProgress is WriteFile that calls report, if not nil, after each
-// block is written.
+// block is written (from worker goroutines, one call at a time, in order).
 func WriteFileProgress(ctx context.Context, path string, opts Options, force bool, report func(Progress)) (err error) {
 	g, err := newGenerator(opts)
 	if err != nil {
@@ -98,7 +98,7 @@ func WriteFileProgress(ctx context.Context, path string, opts Options, force boo
 		return err
 	}
 	need := g.estimateBytes()
-	need += need/100 + 1<<20 // the answer file, and chance
+	need += need/100 + 1<<20 // a margin, and the answer file
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
 		return fmt.Errorf("checking free space in %s: %w", dir, err)
