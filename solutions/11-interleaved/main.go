@@ -1,5 +1,5 @@
-// Step 11 interleaves three line cursors in each worker, so that the
-// dependent loads of three lines overlap in the CPU, and keys each worker's
+// Step 11 interleaves four line cursors in each worker, so that the
+// dependent loads of four lines overlap in the CPU, and keys each worker's
 // table on the names themselves: a name of up to 14 bytes is two machine
 // words, in a pointer-free 32-byte slot.
 //
@@ -14,8 +14,8 @@
 //
 // Changed from 10-swar:
 //
-//   - Three cursors: span cuts a segment at line starts into three parts and
-//     lines3 advances one line in each part per round. The ends are checked
+//   - Four cursors: span cuts a segment at line starts into four parts and
+//     lines4 advances one line in each part per round. The ends are checked
 //     once per n rounds, n being how many lines surely fit before the
 //     nearest end (maxAdvance).
 //   - The name's first 15 bytes are read as two overlapping words (bytes
@@ -42,18 +42,20 @@
 //
 // Why: a line is a chain of dependent steps (its start, the name's words,
 // the ';', the value's word, the value's shape, the next line's start), and
-// 10 walks one chain at a time. With the same code and one cursor instead
-// of three, the instructions per line are the same (108, callgrind) but a
-// 100M-row classic file takes 1.10 CPU-seconds instead of 0.82: the three
-// chains overlap. 10's lookup hashed, stored and compared every name as a
-// string; here most names need two compares, and 10's 214 instructions per
-// line (258 on the 10k file) come down to 108 (160).
+// 10 walks one chain at a time. With the same code and one cursor, the
+// instructions per line are the same (about 107, callgrind) but a
+// 100M-row classic file takes 1.10 CPU-seconds on one core instead of 0.82
+// with three or four cursors: the chains overlap. 10's lookup hashed,
+// stored and compared every name as a string; here most names need two
+// compares, and 10's 214 instructions per line (258 on the 10k file) come
+// down to 107 (156).
 //
-// Measured (2-core AMD EPYC VM shared with other jobs, so minimums of 5
-// runs; the lead refreshes results/leaderboard.md from a quiet harness
-// run): one core (GOMAXPROCS=1), 100M-row cmd/gen files, CPU seconds:
-// classic 1.74 for 10, 0.82 here; 10k 2.80 for 10, 1.6-1.9 here. See
-// README.md, and step 12 for the time the kernel spends unmapping the file.
+// Measured with go run ./cmd/run bench --solutions '1[012]-*' on the
+// 2-core AMD EPYC VM, 1B rows, warm page cache, medians of 3 to 5 runs in
+// two sessions (the lead's harness run in results/leaderboard.md replaces
+// these): classic 4.46-4.60 s against 8.96-9.29 s for 10-swar, 10k
+// 8.24-8.54 s against 11.25-12.13 s. Peak RSS is the size of the file, as
+// in 10: the mapped pages count. See README.md.
 package main
 
 import (
@@ -87,7 +89,7 @@ func main() {
 // one at a time, and cursors the number of lines each has in flight.
 const (
 	segmentSize = 32 << 20
-	cursors     = 3
+	cursors     = 4
 )
 
 // run aggregates the file named by args[0] and writes the answer to stdout.
@@ -254,7 +256,7 @@ func (t *table) span(data []byte, p, end int) int {
 		ends[i-1] = min(pos[i], end)
 	}
 	ends[cursors-1] = end
-	pos[0], pos[1], pos[2] = t.lines3(base, pos[0], ends[0], pos[1], ends[1], pos[2], ends[2])
+	pos[0], pos[1], pos[2], pos[3] = t.lines4(base, pos[0], ends[0], pos[1], ends[1], pos[2], ends[2], pos[3], ends[3])
 	if pos[0] < 0 {
 		return -1
 	}
@@ -296,7 +298,7 @@ func load(base unsafe.Pointer, p int) uint64 {
 // lines1 processes the lines starting in [pA, end) with one cursor and
 // returns the first line start at or after end, or -1 when the table is
 // full. base[p:p+margin] must be readable for every line start p < end.
-// It is the body of lines3 for one cursor.
+// It is the body of lines4 for one cursor.
 func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
 	slots := unsafe.Pointer(&t.slots)
 	for pA < end {
@@ -346,20 +348,20 @@ func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
 	return pA
 }
 
-// lines3 advances 3 cursors in step, one line each per round, so that
+// lines4 advances 4 cursors in step, one line each per round, so that
 // their chains of dependent loads (line start, name words, ';', value,
 // next line start) overlap in the CPU. It stops when a cursor comes within
 // maxAdvance bytes of its end, and returns the cursors' positions, the
-// first -1 when the table is full. The 3 copies of the line code are
+// first -1 when the table is full. The 4 copies of the line code are
 // written out because the Go compiler does not inline a function this
 // size; they differ only in their suffix.
-func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (int, int, int) {
+func (t *table) lines4(base unsafe.Pointer, pA, endA, pB, endB, pC, endC, pD, endD int) (int, int, int, int) {
 	slots := unsafe.Pointer(&t.slots)
 	for {
 		// No cursor can pass its end within n rounds.
-		n := min(endA-pA, endB-pB, endC-pC) / maxAdvance
+		n := min(endA-pA, endB-pB, endC-pC, endD-pD) / maxAdvance
 		if n <= 0 {
-			return pA, pB, pC
+			return pA, pB, pC, pD
 		}
 		for ; n > 0; n-- {
 			w0A := load(base, pA)
@@ -368,7 +370,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t1A := semiBits(w1A)
 			if t0A|t1A == 0 {
 				if pA = t.longLine(base, pA); pA < 0 {
-					return -1, 0, 0
+					return -1, 0, 0, 0
 				}
 			} else {
 				m0A := t0A ^ (t0A - 1)
@@ -387,7 +389,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 					}
 					if eA.count == 0 {
 						if t.used >= verify.MaxStations {
-							return -1, 0, 0
+							return -1, 0, 0, 0
 						}
 						t.used++
 						eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
@@ -410,7 +412,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t1B := semiBits(w1B)
 			if t0B|t1B == 0 {
 				if pB = t.longLine(base, pB); pB < 0 {
-					return -1, 0, 0
+					return -1, 0, 0, 0
 				}
 			} else {
 				m0B := t0B ^ (t0B - 1)
@@ -429,7 +431,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 					}
 					if eB.count == 0 {
 						if t.used >= verify.MaxStations {
-							return -1, 0, 0
+							return -1, 0, 0, 0
 						}
 						t.used++
 						eB.k0, eB.k1, eB.min, eB.max = k0B, k1B, math.MaxInt16, math.MinInt16
@@ -452,7 +454,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t1C := semiBits(w1C)
 			if t0C|t1C == 0 {
 				if pC = t.longLine(base, pC); pC < 0 {
-					return -1, 0, 0
+					return -1, 0, 0, 0
 				}
 			} else {
 				m0C := t0C ^ (t0C - 1)
@@ -471,7 +473,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 					}
 					if eC.count == 0 {
 						if t.used >= verify.MaxStations {
-							return -1, 0, 0
+							return -1, 0, 0, 0
 						}
 						t.used++
 						eC.k0, eC.k1, eC.min, eC.max = k0C, k1C, math.MaxInt16, math.MinInt16
@@ -486,6 +488,48 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 				}
 				if int16(vC) > eC.max {
 					eC.max = int16(vC)
+				}
+			}
+			w0D := load(base, pD)
+			w1D := load(base, pD+7)
+			t0D := semiBits7(w0D)
+			t1D := semiBits(w1D)
+			if t0D|t1D == 0 {
+				if pD = t.longLine(base, pD); pD < 0 {
+					return -1, 0, 0, 0
+				}
+			} else {
+				m0D := t0D ^ (t0D - 1)
+				zD := uint64(int64(m0D) >> 63) // all ones when ';' is not in bytes 0-6
+				k0D := w0D & m0D
+				k1D := w1D & (t1D ^ (t1D - 1)) & zD
+				numD := pD + 1 + bits.TrailingZeros64(t0D|1<<63)>>3 + bits.TrailingZeros64(t1D|1<<63)>>3&int(zD)
+				vD, advD := number(load(base, numD))
+				pD = numD + advD
+				offD := hashOffset(k0D, k1D)
+				var eD *entry
+				for {
+					eD = (*entry)(unsafe.Add(slots, offD))
+					if eD.k0 == k0D && eD.k1 == k1D {
+						break
+					}
+					if eD.count == 0 {
+						if t.used >= verify.MaxStations {
+							return -1, 0, 0, 0
+						}
+						t.used++
+						eD.k0, eD.k1, eD.min, eD.max = k0D, k1D, math.MaxInt16, math.MinInt16
+						break
+					}
+					offD = (offD + entrySize) & offsetMask
+				}
+				eD.sum += vD
+				eD.count++
+				if int16(vD) < eD.min {
+					eD.min = int16(vD)
+				}
+				if int16(vD) > eD.max {
+					eD.max = int16(vD)
 				}
 			}
 		}

@@ -1,6 +1,6 @@
 // Step 12 gives back the file's pages as it goes: when a worker is done
 // with a segment, it drops the segment's page-table entries, so that the
-// exiting process does not have to unmap the whole file on its own.
+// end of the run does not have to unmap the whole file on one core.
 //
 // Usage:
 //
@@ -17,21 +17,21 @@
 // cache, and a line that runs into a released segment from the one before
 // just faults its page back in. Nothing else changes.
 //
-// Why: a 13.8 GB file is 3.4 million pages. Mapped one by one as the workers
-// read them (the kernel maps 16 at a time), they are all still mapped at
-// the end, and munmap (or the exit of the process, which the harness also
-// times) tears them down on one core, while the other idles. Released as
-// the workers go, they are torn down by both cores in parallel with the
-// reading, and the peak RSS stays near 100 MB instead of the size of the
-// file.
+// Why: a 13.8 GB file is 3.4 million pages. The workers map them as they
+// read, and in 11 they are all still mapped at the end, when munmap tears
+// them down on one core while the other idles; the harness times the whole
+// process, so that counts. Released as the workers go, they are torn down
+// by both cores while they read, and the peak RSS stays near 100 MB
+// instead of the size of the file.
 //
-// Measured (2-core AMD EPYC VM shared with other jobs; the lead refreshes
-// results/leaderboard.md from a quiet harness run): on the 1B-row classic
-// file, one pair of runs without and with the release: 1.29 and 0.41
-// system seconds, peak RSS 13.5 GB and 88 MB; run bench: 4.32 s at best,
-// 8.05 user-seconds, with other jobs holding the second core. On a 1.38 GB
-// file, two goroutines touching every cache line of the mapping took
-// 0.17-0.19 s without the release and 0.10-0.11 s with it. See README.md.
+// Measured with go run ./cmd/run bench --solutions '1[012]-*' on the
+// 2-core AMD EPYC VM, 1B rows, warm page cache, medians of 3 to 5 runs in
+// two sessions (the lead's harness run in results/leaderboard.md replaces
+// these): classic 4.30-4.45 s against 4.46-4.60 s for 11 (1.03-1.04x, with
+// the same system time, about 1 s) and 8.96-9.29 s for 10-swar (2.09x);
+// 10k 7.99-8.57 s against 8.24-8.54 s for 11 and 11.25-12.13 s for 10.
+// Peak RSS 78-102 MiB instead of 12.9 GiB (classic) and 16.1 GiB (10k).
+// See README.md.
 package main
 
 import (
@@ -66,7 +66,7 @@ func main() {
 // one at a time, and cursors the number of lines each has in flight.
 const (
 	segmentSize = 32 << 20
-	cursors     = 3
+	cursors     = 4
 )
 
 // run aggregates the file named by args[0] and writes the answer to stdout.
@@ -240,7 +240,7 @@ func (t *table) span(data []byte, p, end int) int {
 		ends[i-1] = min(pos[i], end)
 	}
 	ends[cursors-1] = end
-	pos[0], pos[1], pos[2] = t.lines3(base, pos[0], ends[0], pos[1], ends[1], pos[2], ends[2])
+	pos[0], pos[1], pos[2], pos[3] = t.lines4(base, pos[0], ends[0], pos[1], ends[1], pos[2], ends[2], pos[3], ends[3])
 	if pos[0] < 0 {
 		return -1
 	}
@@ -282,7 +282,7 @@ func load(base unsafe.Pointer, p int) uint64 {
 // lines1 processes the lines starting in [pA, end) with one cursor and
 // returns the first line start at or after end, or -1 when the table is
 // full. base[p:p+margin] must be readable for every line start p < end.
-// It is the body of lines3 for one cursor.
+// It is the body of lines4 for one cursor.
 func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
 	slots := unsafe.Pointer(&t.slots)
 	for pA < end {
@@ -332,20 +332,20 @@ func (t *table) lines1(base unsafe.Pointer, pA, end int) int {
 	return pA
 }
 
-// lines3 advances 3 cursors in step, one line each per round, so that
+// lines4 advances 4 cursors in step, one line each per round, so that
 // their chains of dependent loads (line start, name words, ';', value,
 // next line start) overlap in the CPU. It stops when a cursor comes within
 // maxAdvance bytes of its end, and returns the cursors' positions, the
-// first -1 when the table is full. The 3 copies of the line code are
+// first -1 when the table is full. The 4 copies of the line code are
 // written out because the Go compiler does not inline a function this
 // size; they differ only in their suffix.
-func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (int, int, int) {
+func (t *table) lines4(base unsafe.Pointer, pA, endA, pB, endB, pC, endC, pD, endD int) (int, int, int, int) {
 	slots := unsafe.Pointer(&t.slots)
 	for {
 		// No cursor can pass its end within n rounds.
-		n := min(endA-pA, endB-pB, endC-pC) / maxAdvance
+		n := min(endA-pA, endB-pB, endC-pC, endD-pD) / maxAdvance
 		if n <= 0 {
-			return pA, pB, pC
+			return pA, pB, pC, pD
 		}
 		for ; n > 0; n-- {
 			w0A := load(base, pA)
@@ -354,7 +354,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t1A := semiBits(w1A)
 			if t0A|t1A == 0 {
 				if pA = t.longLine(base, pA); pA < 0 {
-					return -1, 0, 0
+					return -1, 0, 0, 0
 				}
 			} else {
 				m0A := t0A ^ (t0A - 1)
@@ -373,7 +373,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 					}
 					if eA.count == 0 {
 						if t.used >= verify.MaxStations {
-							return -1, 0, 0
+							return -1, 0, 0, 0
 						}
 						t.used++
 						eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
@@ -396,7 +396,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t1B := semiBits(w1B)
 			if t0B|t1B == 0 {
 				if pB = t.longLine(base, pB); pB < 0 {
-					return -1, 0, 0
+					return -1, 0, 0, 0
 				}
 			} else {
 				m0B := t0B ^ (t0B - 1)
@@ -415,7 +415,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 					}
 					if eB.count == 0 {
 						if t.used >= verify.MaxStations {
-							return -1, 0, 0
+							return -1, 0, 0, 0
 						}
 						t.used++
 						eB.k0, eB.k1, eB.min, eB.max = k0B, k1B, math.MaxInt16, math.MinInt16
@@ -438,7 +438,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 			t1C := semiBits(w1C)
 			if t0C|t1C == 0 {
 				if pC = t.longLine(base, pC); pC < 0 {
-					return -1, 0, 0
+					return -1, 0, 0, 0
 				}
 			} else {
 				m0C := t0C ^ (t0C - 1)
@@ -457,7 +457,7 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 					}
 					if eC.count == 0 {
 						if t.used >= verify.MaxStations {
-							return -1, 0, 0
+							return -1, 0, 0, 0
 						}
 						t.used++
 						eC.k0, eC.k1, eC.min, eC.max = k0C, k1C, math.MaxInt16, math.MinInt16
@@ -472,6 +472,48 @@ func (t *table) lines3(base unsafe.Pointer, pA, endA, pB, endB, pC, endC int) (i
 				}
 				if int16(vC) > eC.max {
 					eC.max = int16(vC)
+				}
+			}
+			w0D := load(base, pD)
+			w1D := load(base, pD+7)
+			t0D := semiBits7(w0D)
+			t1D := semiBits(w1D)
+			if t0D|t1D == 0 {
+				if pD = t.longLine(base, pD); pD < 0 {
+					return -1, 0, 0, 0
+				}
+			} else {
+				m0D := t0D ^ (t0D - 1)
+				zD := uint64(int64(m0D) >> 63) // all ones when ';' is not in bytes 0-6
+				k0D := w0D & m0D
+				k1D := w1D & (t1D ^ (t1D - 1)) & zD
+				numD := pD + 1 + bits.TrailingZeros64(t0D|1<<63)>>3 + bits.TrailingZeros64(t1D|1<<63)>>3&int(zD)
+				vD, advD := number(load(base, numD))
+				pD = numD + advD
+				offD := hashOffset(k0D, k1D)
+				var eD *entry
+				for {
+					eD = (*entry)(unsafe.Add(slots, offD))
+					if eD.k0 == k0D && eD.k1 == k1D {
+						break
+					}
+					if eD.count == 0 {
+						if t.used >= verify.MaxStations {
+							return -1, 0, 0, 0
+						}
+						t.used++
+						eD.k0, eD.k1, eD.min, eD.max = k0D, k1D, math.MaxInt16, math.MinInt16
+						break
+					}
+					offD = (offD + entrySize) & offsetMask
+				}
+				eD.sum += vD
+				eD.count++
+				if int16(vD) < eD.min {
+					eD.min = int16(vD)
+				}
+				if int16(vD) > eD.max {
+					eD.max = int16(vD)
 				}
 			}
 		}
