@@ -78,16 +78,11 @@ Exits with status 1 if any solution failed.`,
 			switch {
 			case opts.File == "":
 				return flagErrorf("--file must name a measurements file")
-			case opts.Runs < 0:
-				return flagErrorf("--runs must be at least 1 (or 0 for automatic), got %d", opts.Runs)
-			case opts.Warmup < -1:
-				return flagErrorf("--warmup must be at least 0 (or -1 for automatic), got %d", opts.Warmup)
-			case opts.MaxTime <= 0:
-				return flagErrorf("--max-time must be positive, got %s", opts.MaxTime)
-			case opts.Timeout < 0:
-				return flagErrorf("--timeout must not be negative, got %s", opts.Timeout)
 			case opts.Out == "":
 				return flagErrorf("--out must name a directory")
+			}
+			if err := checkPolicyFlags(opts.Runs, opts.Warmup, opts.MaxTime, opts.Timeout); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)

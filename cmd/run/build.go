@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/onebrc/onebrc/harness"
 )
@@ -36,6 +37,22 @@ func builder() (func(context.Context, harness.Solution) (string, error), func(),
 		return harness.Build(ctx, s, dir)
 	}
 	return build, func() { os.RemoveAll(dir) }, nil
+}
+
+// checkPolicyFlags checks the run-policy flags that bench and scale share:
+// --runs, --warmup, --max-time and --timeout.
+func checkPolicyFlags(runs, warmup int, maxTime, timeout time.Duration) error {
+	switch {
+	case runs < 0:
+		return flagErrorf("--runs must be at least 1 (or 0 for automatic), got %d", runs)
+	case warmup < -1:
+		return flagErrorf("--warmup must be at least 0 (or -1 for automatic), got %d", warmup)
+	case maxTime <= 0:
+		return flagErrorf("--max-time must be positive, got %s", maxTime)
+	case timeout < 0:
+		return flagErrorf("--timeout must not be negative, got %s", timeout)
+	}
+	return nil
 }
 
 // ownModulesDefault is the default of --own-modules: on when the

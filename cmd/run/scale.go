@@ -187,16 +187,8 @@ func (opts *scaleOptions) check(rows []string) error {
 		return flagErrorf("--stations must be %s or %s, got %q", measurements.Classic, measurements.TenK, opts.Stations)
 	case opts.DataDir == "":
 		return flagErrorf("--data-dir must name a directory")
-	case opts.Runs < 0:
-		return flagErrorf("--runs must be at least 1 (or 0 for automatic), got %d", opts.Runs)
-	case opts.Warmup < -1:
-		return flagErrorf("--warmup must be at least 0 (or -1 for automatic), got %d", opts.Warmup)
-	case opts.MaxTime <= 0:
-		return flagErrorf("--max-time must be positive, got %s", opts.MaxTime)
-	case opts.Timeout < 0:
-		return flagErrorf("--timeout must not be negative, got %s", opts.Timeout)
 	}
-	return nil
+	return checkPolicyFlags(opts.Runs, opts.Warmup, opts.MaxTime, opts.Timeout)
 }
 
 func scaleRun(ctx context.Context, opts *scaleOptions) error {
