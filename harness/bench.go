@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/onebrc/onebrc/cmd/gen/measurements"
 	"github.com/onebrc/onebrc/harness/profile"
 	"github.com/onebrc/onebrc/verify"
 )
@@ -39,7 +39,7 @@ func (d Data) Config() []Config {
 // ExpectedPath returns where the expected answer of a measurements file
 // lives: beside it, with ".txt" replaced by ".out" (or ".out" appended).
 func ExpectedPath(file string) string {
-	return strings.TrimSuffix(file, ".txt") + ".out"
+	return measurements.OutPath(file)
 }
 
 // ReferenceName is Data.ExpectedFrom when the answer was computed by
