@@ -30,13 +30,15 @@ help: ## list the targets and variables
 
 need = @test -e $(1) || { echo "make $@: $(1) is not built yet ($(2))"; exit 1; }
 
+gen = $(GO) run ./cmd/gen --rows $(ROWS) --stations $(STATIONS) --seed $(SEED) --out $(DATA)
+
 generate: ## write DATA (ROWS rows of STATIONS) and its expected output DATA:.txt=.out
 	$(call need,cmd/gen/main.go,the generator: issue 3)
-	$(GO) run ./cmd/gen --rows $(ROWS) --stations $(STATIONS) --seed $(SEED) --out $(DATA) $(if $(FORCE),--force)
+	$(gen) $(if $(FORCE),--force)
 
 $(DATA):
 	$(call need,cmd/gen/main.go,the generator: issue 3)
-	$(GO) run ./cmd/gen --rows $(ROWS) --stations $(STATIONS) --seed $(SEED) --out $(DATA)
+	$(gen)
 
 bench: $(DATA) ## build, verify and time every solution on DATA (generating it if missing); writes results/
 	$(call need,cmd/run/main.go,the harness: issue 5)

@@ -1,5 +1,7 @@
 package verify
 
+import "strconv"
+
 // Value limits in tenths of a degree: every valid value v satisfies
 // MinValue <= v <= MaxValue.
 const (
@@ -90,21 +92,7 @@ func AppendTenths(dst []byte, v int64) []byte {
 	} else if whole < 100 {
 		dst = append(dst, byte('0'+whole/10), byte('0'+whole%10))
 	} else {
-		dst = appendUint(dst, whole)
+		dst = strconv.AppendUint(dst, whole, 10)
 	}
 	return append(dst, '.', byte('0'+u%10))
-}
-
-func appendUint(dst []byte, u uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
-		if u == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
 }
