@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -261,5 +262,71 @@ func TestChartWithoutPassingSolution(t *testing.T) {
 	}
 	if !bytes.Contains(b.Bytes(), []byte("no passing solution")) {
 		t.Errorf("chart of failures only does not say so")
+	}
+}
+
+// TestDiscoverBuildEnv checks the //onebrc:env lines: read from the
+// non-test files in order, refused for variables outside buildEnvVars or
+// without '=', and ignored in tests and comments that do not start a line.
+func TestDiscoverBuildEnv(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+		err   string
+	}{
+		{"none", map[string]string{"main.go": "package main\n"}, nil, ""},
+		{"one", map[string]string{"main.go": "// Step.\n//\n//onebrc:env GOEXPERIMENT=simd\npackage main\n"}, []string{"GOEXPERIMENT=simd"}, ""},
+		{"several", map[string]string{
+			"a.go":      "//onebrc:env GOAMD64=v3 CGO_ENABLED=0\npackage main\n",
+			"b.go":      "package main\n\n//onebrc:env GOEXPERIMENT=simd\n",
+			"x_test.go": "//onebrc:env GOAMD64=v4\npackage main\n",
+		}, []string{"GOAMD64=v3", "CGO_ENABLED=0", "GOEXPERIMENT=simd"}, ""},
+		{"not at line start", map[string]string{"main.go": "package main\n\n// see //onebrc:env GOAMD64=v3\n"}, nil, ""},
+		{"other variable", map[string]string{"main.go": "//onebrc:env GOFLAGS=-race\npackage main\n"}, nil, `main.go:1: "GOFLAGS=-race"`},
+		{"no value", map[string]string{"main.go": "package main\n//onebrc:env GOAMD64\n"}, nil, `main.go:2: "GOAMD64"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, src := range tt.files {
+				writeTemp(t, dir, "solutions/13-x/"+name, src)
+			}
+			sols, err := Discover(filepath.Join(dir, "solutions"))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("Discover = %v, want an error with %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || len(sols) != 1 {
+				t.Fatalf("Discover = %v, %v; want one solution", sols, err)
+			}
+			if !reflect.DeepEqual(sols[0].Env, tt.want) {
+				t.Errorf("Env = %q, want %q", sols[0].Env, tt.want)
+			}
+		})
+	}
+}
+
+// TestBuildEnv builds a solution whose //onebrc:env line picks the file it
+// is built from, and runs it.
+func TestBuildEnv(t *testing.T) {
+	dir := t.TempDir()
+	writeTemp(t, dir, "solutions/env/go.mod", "module env\n\ngo 1.26\n")
+	writeTemp(t, dir, "solutions/env/main.go", "//onebrc:env GOEXPERIMENT=simd\npackage main\n\nfunc main() { println(variant) }\n")
+	writeTemp(t, dir, "solutions/env/simd.go", "//go:build goexperiment.simd\n\npackage main\n\nconst variant = \"simd\"\n")
+	writeTemp(t, dir, "solutions/env/plain.go", "//go:build !goexperiment.simd\n\npackage main\n\nconst variant = \"plain\"\n")
+	sols, err := Discover(filepath.Join(dir, "solutions"))
+	if err != nil || len(sols) != 1 {
+		t.Fatalf("Discover = %v, %v", sols, err)
+	}
+	bin, err := Build(context.Background(), sols[0], t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin).CombinedOutput()
+	if err != nil || string(out) != "simd\n" {
+		t.Errorf("built with %q, the binary printed %q (%v), want \"simd\\n\"", sols[0].Env, out, err)
 	}
 }

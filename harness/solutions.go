@@ -16,10 +16,26 @@ import (
 
 // Solution is one discovered step under solutions/.
 type Solution struct {
-	Name      string // directory name, e.g. "05-mapreduce"
-	Dir       string // absolute path of the directory
-	OwnModule bool   // the directory has its own go.mod and is built inside it
+	Name      string   // directory name, e.g. "05-mapreduce"
+	Dir       string   // absolute path of the directory
+	OwnModule bool     // the directory has its own go.mod and is built inside it
+	Env       []string // KEY=VALUE settings for its build, from //onebrc:env lines
 }
+
+// envDirective starts a line of a solution's Go file that sets the
+// environment of its build, as in
+//
+//	//onebrc:env GOEXPERIMENT=simd
+//
+// A step that needs a build setting (an experiment, a GOAMD64 level) says
+// so in its own source, and every build of it (bench, verify, the
+// conformance test) uses the setting. Only the variables in buildEnvVars
+// may be set.
+const envDirective = "//onebrc:env "
+
+// buildEnvVars are the variables an //onebrc:env line may set: those that
+// choose how the go command compiles, not where it reads or writes.
+var buildEnvVars = map[string]bool{"GOEXPERIMENT": true, "GOAMD64": true, "CGO_ENABLED": true}
 
 // Discover returns every solution under dir (normally "solutions"): each
 // immediate subdirectory whose non-test Go files form package main. A
@@ -47,8 +63,12 @@ func Discover(dir string) ([]Solution, error) {
 		if !isMain {
 			continue
 		}
+		env, err := buildEnv(d)
+		if err != nil {
+			return nil, fmt.Errorf("harness: discover: %w", err)
+		}
 		_, statErr := os.Stat(filepath.Join(d, "go.mod"))
-		sols = append(sols, Solution{Name: e.Name(), Dir: d, OwnModule: statErr == nil})
+		sols = append(sols, Solution{Name: e.Name(), Dir: d, OwnModule: statErr == nil, Env: env})
 	}
 	sort.Slice(sols, func(i, j int) bool { return sols[i].Name < sols[j].Name })
 	return sols, nil
@@ -74,19 +94,56 @@ func isMainPackage(dir string) (bool, error) {
 	return false, nil
 }
 
+// buildEnv returns the settings of the //onebrc:env lines in the non-test
+// Go files of dir, in file and line order.
+func buildEnv(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var env []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			rest, ok := strings.CutPrefix(line, envDirective)
+			if !ok {
+				continue
+			}
+			for _, kv := range strings.Fields(rest) {
+				k, _, ok := strings.Cut(kv, "=")
+				if !ok || !buildEnvVars[k] {
+					return nil, fmt.Errorf("%s:%d: %q: want KEY=VALUE with KEY one of GOEXPERIMENT, GOAMD64, CGO_ENABLED", f, i+1, kv)
+				}
+				env = append(env, kv)
+			}
+		}
+	}
+	return env, nil
+}
+
 // ErrBuild is wrapped by the errors Build returns when the go command fails.
 var ErrBuild = errors.New("build failed")
 
 // Build compiles s into binDir/<name> with the go command and returns the
 // binary's path. extraArgs go to "go build" before the package (for example
 // "-gcflags=..." or "-pgo=off"). A solution with its own module is built
-// from inside its directory; others from their module root.
+// from inside its directory; others from their module root. The build
+// runs with the solution's Env added to this process's environment.
 func Build(ctx context.Context, s Solution, binDir string, extraArgs ...string) (string, error) {
 	out := filepath.Join(binDir, s.Name)
 	args := append([]string{"build", "-o", out}, extraArgs...)
 	args = append(args, ".")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = s.Dir
+	if len(s.Env) > 0 {
+		cmd.Env = append(os.Environ(), s.Env...) // later settings win
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
