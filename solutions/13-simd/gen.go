@@ -127,10 +127,14 @@ var (
 // writeLines writes lines1 and linesN of variant v for the cursors with
 // the given suffixes.
 func writeLines(w *bytes.Buffer, v variant, cursors []string) {
-	line := func(cursor, fail string) string {
+	// In lines1 a long name is read where it is found; linesN leaves its
+	// loop of rounds for it (see there).
+	line := func(cursor, fail, long string) string {
 		code := strings.Replace(v.line, "VALUE", valueAndUpdate, 1)
+		code = strings.Replace(code, "LONG", long, 1)
 		return strings.NewReplacer("$", cursor, "FAIL", fail).Replace(code)
 	}
+	callLong := "if p$ = t.longLine(base, p$); p$ < 0 {\nreturn FAIL\n}"
 	fmt.Fprintf(w, `
 // lines1%[1]s processes the lines starting in [pA, endA) with one cursor and
 // returns the first line start at or after endA, or -1 when the table is
@@ -153,7 +157,7 @@ func (t *table) lines1%[1]s(base unsafe.Pointer, pA, endA int) int {
 func (t *table) linesN%[1]s(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	slots := unsafe.Pointer(&t.slots)
 	%[2]s
-`, v.suffix, v.setup, line("A", "-1"))
+`, v.suffix, v.setup, line("A", "-1", callLong))
 	var lefts []string
 	for i, s := range cursors {
 		fmt.Fprintf(w, "p%s := pos[%d]\n", s, i)
@@ -165,10 +169,21 @@ func (t *table) linesN%[1]s(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 		if n <= 0 {
 			break
 		}
+		// A cursor at a name of 16 bytes or more stops the rounds, and the
+		// name is read by a call to longLine after them: with no call in
+		// the rounds, the compiler keeps the cursors, base, slots and
+		// constants in registers there (a Go call clobbers every register,
+		// and values live across one were spilled and reloaded every line).
+		long := -1
+	rounds:
 		for ; n > 0; n-- {
 `, strings.Join(lefts, ", "))
-	for _, s := range cursors {
-		w.WriteString(line(s, "false"))
+	for i, s := range cursors {
+		w.WriteString(line(s, "false", fmt.Sprintf("long = %d\nbreak rounds", i)))
+	}
+	w.WriteString("}\nswitch long {\n")
+	for i, s := range cursors {
+		fmt.Fprintf(w, "case %d:\n%s\n", i, strings.NewReplacer("$", s, "FAIL", "false").Replace(callLong))
 	}
 	w.WriteString("}\n}\n")
 	for i, s := range cursors {
@@ -206,7 +221,8 @@ var keyMasks = [32]uint8{
 `
 
 // The line templates: $ stands for the cursor's suffix, FAIL for what the
-// function returns when the table is full. Both find the ';' of a name of
+// function returns when the table is full, LONG for what it does with a
+// name of 16 bytes or more. Both find the ';' of a name of
 // up to 15 bytes in the 16 bytes at the line start and send a longer name
 // to longLine; the key is those 16 bytes cut after the ';' (see entry).
 // Both parse the value after the ';' as number does, written out: an
@@ -219,9 +235,7 @@ w1$ := load(base, p$+8)
 t0$ := semiBits(w0$)
 t1$ := semiBits(w1$)
 if t0$|t1$ == 0 {
-	if p$ = t.longLine(base, p$); p$ < 0 {
-		return FAIL
-	}
+	LONG
 } else {
 	z$ := uint64(int64((t0$-1)&^t0$) >> 63) // all ones when the ';' is not in w0
 	k0$ := w0$ & (t0$ ^ (t0$ - 1))
@@ -236,9 +250,7 @@ const simdLine = `
 l$ := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, p$)))
 s$ := uint(l$.Equal(semis).ToBits())
 if s$ == 0 {
-	if p$ = t.longLine(base, p$); p$ < 0 {
-		return FAIL
-	}
+	LONG
 } else {
 	n$ := bits.TrailingZeros(s$)
 	key$ := l$.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-n$)))).AsUint64x2()

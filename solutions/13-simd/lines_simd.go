@@ -105,14 +105,20 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 		if n <= 0 {
 			break
 		}
+		// A cursor at a name of 16 bytes or more stops the rounds, and the
+		// name is read by a call to longLine after them: with no call in
+		// the rounds, the compiler keeps the cursors, base, slots and
+		// constants in registers there (a Go call clobbers every register,
+		// and values live across one were spilled and reloaded every line).
+		long := -1
+	rounds:
 		for ; n > 0; n-- {
 
 			lA := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pA)))
 			sA := uint(lA.Equal(semis).ToBits())
 			if sA == 0 {
-				if pA = t.longLine(base, pA); pA < 0 {
-					return false
-				}
+				long = 0
+				break rounds
 			} else {
 				nA := bits.TrailingZeros(sA)
 				keyA := lA.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nA)))).AsUint64x2()
@@ -157,9 +163,8 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			lB := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pB)))
 			sB := uint(lB.Equal(semis).ToBits())
 			if sB == 0 {
-				if pB = t.longLine(base, pB); pB < 0 {
-					return false
-				}
+				long = 1
+				break rounds
 			} else {
 				nB := bits.TrailingZeros(sB)
 				keyB := lB.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nB)))).AsUint64x2()
@@ -204,9 +209,8 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			lC := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pC)))
 			sC := uint(lC.Equal(semis).ToBits())
 			if sC == 0 {
-				if pC = t.longLine(base, pC); pC < 0 {
-					return false
-				}
+				long = 2
+				break rounds
 			} else {
 				nC := bits.TrailingZeros(sC)
 				keyC := lC.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nC)))).AsUint64x2()
@@ -251,9 +255,8 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			lD := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pD)))
 			sD := uint(lD.Equal(semis).ToBits())
 			if sD == 0 {
-				if pD = t.longLine(base, pD); pD < 0 {
-					return false
-				}
+				long = 3
+				break rounds
 			} else {
 				nD := bits.TrailingZeros(sD)
 				keyD := lD.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nD)))).AsUint64x2()
@@ -293,6 +296,24 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 					eD.max = int16(vD)
 				}
 
+			}
+		}
+		switch long {
+		case 0:
+			if pA = t.longLine(base, pA); pA < 0 {
+				return false
+			}
+		case 1:
+			if pB = t.longLine(base, pB); pB < 0 {
+				return false
+			}
+		case 2:
+			if pC = t.longLine(base, pC); pC < 0 {
+				return false
+			}
+		case 3:
+			if pD = t.longLine(base, pD); pD < 0 {
+				return false
 			}
 		}
 	}

@@ -380,6 +380,13 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 		if n <= 0 {
 			break
 		}
+		// A cursor at a name of 16 bytes or more stops the rounds, and the
+		// name is read by a call to longLine after them: with no call in
+		// the rounds, the compiler keeps the cursors, base, slots and
+		// constants in registers there (a Go call clobbers every register,
+		// and values live across one were spilled and reloaded every line).
+		long := -1
+	rounds:
 		for ; n > 0; n-- {
 
 			w0A := load(base, pA)
@@ -387,9 +394,8 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			t0A := semiBits(w0A)
 			t1A := semiBits(w1A)
 			if t0A|t1A == 0 {
-				if pA = t.longLine(base, pA); pA < 0 {
-					return false
-				}
+				long = 0
+				break rounds
 			} else {
 				zA := uint64(int64((t0A-1)&^t0A) >> 63) // all ones when the ';' is not in w0
 				k0A := w0A & (t0A ^ (t0A - 1))
@@ -436,9 +442,8 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			t0B := semiBits(w0B)
 			t1B := semiBits(w1B)
 			if t0B|t1B == 0 {
-				if pB = t.longLine(base, pB); pB < 0 {
-					return false
-				}
+				long = 1
+				break rounds
 			} else {
 				zB := uint64(int64((t0B-1)&^t0B) >> 63) // all ones when the ';' is not in w0
 				k0B := w0B & (t0B ^ (t0B - 1))
@@ -485,9 +490,8 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			t0C := semiBits(w0C)
 			t1C := semiBits(w1C)
 			if t0C|t1C == 0 {
-				if pC = t.longLine(base, pC); pC < 0 {
-					return false
-				}
+				long = 2
+				break rounds
 			} else {
 				zC := uint64(int64((t0C-1)&^t0C) >> 63) // all ones when the ';' is not in w0
 				k0C := w0C & (t0C ^ (t0C - 1))
@@ -534,9 +538,8 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			t0D := semiBits(w0D)
 			t1D := semiBits(w1D)
 			if t0D|t1D == 0 {
-				if pD = t.longLine(base, pD); pD < 0 {
-					return false
-				}
+				long = 3
+				break rounds
 			} else {
 				zD := uint64(int64((t0D-1)&^t0D) >> 63) // all ones when the ';' is not in w0
 				k0D := w0D & (t0D ^ (t0D - 1))
@@ -576,6 +579,24 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 					eD.max = int16(vD)
 				}
 
+			}
+		}
+		switch long {
+		case 0:
+			if pA = t.longLine(base, pA); pA < 0 {
+				return false
+			}
+		case 1:
+			if pB = t.longLine(base, pB); pB < 0 {
+				return false
+			}
+		case 2:
+			if pC = t.longLine(base, pC); pC < 0 {
+				return false
+			}
+		case 3:
+			if pD = t.longLine(base, pD); pD < 0 {
+				return false
 			}
 		}
 	}
