@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/onebrc/onebrc/harness"
@@ -44,11 +45,14 @@ func listRun(opts *listOptions) error {
 		if harness.KindOf(s.Name) == harness.KindReference {
 			kind = "reference"
 		}
-		module := ""
+		var notes []string
 		if s.OwnModule {
-			module = "own module (opt-in: --own-modules)"
+			notes = append(notes, "own module (opt-in: --own-modules)")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, kind, module)
+		if len(s.Env) > 0 {
+			notes = append(notes, "built with "+strings.Join(s.Env, " "))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, kind, strings.Join(notes, "; "))
 	}
 	return tw.Flush()
 }

@@ -283,3 +283,18 @@ func mustWrite(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestList checks run list's kinds and notes: a reference with its own
+// module, and a step with //onebrc:env build settings.
+func TestList(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "01-naive/main.go"), "package main\n")
+	mustWrite(t, filepath.Join(dir, "13-simd/main.go"), "// Step 13.\n//\n//onebrc:env GOEXPERIMENT=simd GOAMD64=v3\npackage main\n")
+	mustWrite(t, filepath.Join(dir, "duckdb/main.go"), "package main\n")
+	mustWrite(t, filepath.Join(dir, "duckdb/go.mod"), "module duckdb\n")
+	io, out, _ := testIO()
+	if code := runMain(context.Background(), io, []string{"list", "--solutions-dir", dir}); code != 0 {
+		t.Fatalf("run list: exit %d", code)
+	}
+	golden(t, "list.stdout", out.String())
+}
