@@ -198,8 +198,9 @@ How to read it:
 - **95% CI**: the confidence interval of the median (golang.org/x/perf/benchmath,
   no distribution assumed); with fewer than 6 runs there is none, and the range
   min … max is shown in italics instead. Runs: by default one verified warm-up,
-  then at least 10 runs or 3 s of runs, capped at 60 s per solution; a first run
-  of 30 s or more is the only timed sample ("no warm-up").
+  then at least 10 runs or 3 s of runs, but no more than fit in the --max-time of
+  the Reproduce line per solution (60 s when it gives none); a first run of half
+  that or more is the only timed sample ("no warm-up").
 - **vs**: how many times faster than that step, by medians.
 - **CPU use**: (user + system CPU time) / wall time, medians; 2.00 means two cores
   busy all the time.
