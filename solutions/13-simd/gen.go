@@ -130,7 +130,7 @@ func writeLines(w *bytes.Buffer, v variant, cursors []string) {
 	// In lines1 a long name is read where it is found; linesN leaves its
 	// loop of rounds for it (see there).
 	line := func(cursor, fail, long string) string {
-		code := strings.Replace(v.line, "VALUE", valueAndUpdate, 1)
+		code := strings.Replace(v.line, "VALUE", strings.TrimSpace(valueAndUpdate), 1)
 		code = strings.Replace(code, "LONG", long, 1)
 		return strings.NewReplacer("$", cursor, "FAIL", fail).Replace(code)
 	}
@@ -141,8 +141,7 @@ func writeLines(w *bytes.Buffer, v variant, cursors []string) {
 // full. base[p:p+margin] must be readable for every line start p < endA.
 func (t *table) lines1%[1]s(base unsafe.Pointer, pA, endA int) int {
 	slots := unsafe.Pointer(&t.slots)
-	%[2]s
-	for pA < endA {
+%[2]s	for pA < endA {
 %[3]s
 	}
 	return pA
@@ -156,8 +155,7 @@ func (t *table) lines1%[1]s(base unsafe.Pointer, pA, endA int) int {
 // the table is full.
 func (t *table) linesN%[1]s(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	slots := unsafe.Pointer(&t.slots)
-	%[2]s
-`, v.suffix, v.setup, line("A", "-1", callLong))
+%[2]s`, v.suffix, v.setup, line("A", "-1", callLong))
 	var lefts []string
 	for i, s := range cursors {
 		fmt.Fprintf(w, "p%s := pos[%d]\n", s, i)

@@ -31,7 +31,6 @@ var keyMasks = [32]uint8{
 func (t *table) lines1SIMD(base unsafe.Pointer, pA, endA int) int {
 	slots := unsafe.Pointer(&t.slots)
 	semis := archsimd.BroadcastUint8x16(';')
-
 	for pA < endA {
 
 		lA := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pA)))
@@ -45,7 +44,6 @@ func (t *table) lines1SIMD(base unsafe.Pointer, pA, endA int) int {
 			keyA := lA.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nA)))).AsUint64x2()
 			k0A, k1A := keyA.GetElem(0), keyA.GetElem(1)
 			numA := pA + nA + 1
-
 			xA := load(base, numA)
 			dotA := uint(bits.TrailingZeros64(^xA&0x10101000|1<<36)) >> 3
 			signA := int64(^xA<<59) >> 63
@@ -78,7 +76,6 @@ func (t *table) lines1SIMD(base unsafe.Pointer, pA, endA int) int {
 			if int16(vA) > eA.max {
 				eA.max = int16(vA)
 			}
-
 		}
 
 	}
@@ -94,7 +91,6 @@ func (t *table) lines1SIMD(base unsafe.Pointer, pA, endA int) int {
 func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	slots := unsafe.Pointer(&t.slots)
 	semis := archsimd.BroadcastUint8x16(';')
-
 	pA := pos[0]
 	pB := pos[1]
 	pC := pos[2]
@@ -124,7 +120,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				keyA := lA.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nA)))).AsUint64x2()
 				k0A, k1A := keyA.GetElem(0), keyA.GetElem(1)
 				numA := pA + nA + 1
-
 				xA := load(base, numA)
 				dotA := uint(bits.TrailingZeros64(^xA&0x10101000|1<<36)) >> 3
 				signA := int64(^xA<<59) >> 63
@@ -157,7 +152,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vA) > eA.max {
 					eA.max = int16(vA)
 				}
-
 			}
 
 			lB := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pB)))
@@ -170,7 +164,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				keyB := lB.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nB)))).AsUint64x2()
 				k0B, k1B := keyB.GetElem(0), keyB.GetElem(1)
 				numB := pB + nB + 1
-
 				xB := load(base, numB)
 				dotB := uint(bits.TrailingZeros64(^xB&0x10101000|1<<36)) >> 3
 				signB := int64(^xB<<59) >> 63
@@ -203,7 +196,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vB) > eB.max {
 					eB.max = int16(vB)
 				}
-
 			}
 
 			lC := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pC)))
@@ -216,7 +208,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				keyC := lC.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nC)))).AsUint64x2()
 				k0C, k1C := keyC.GetElem(0), keyC.GetElem(1)
 				numC := pC + nC + 1
-
 				xC := load(base, numC)
 				dotC := uint(bits.TrailingZeros64(^xC&0x10101000|1<<36)) >> 3
 				signC := int64(^xC<<59) >> 63
@@ -249,7 +240,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vC) > eC.max {
 					eC.max = int16(vC)
 				}
-
 			}
 
 			lD := archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(base, pD)))
@@ -262,7 +252,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				keyD := lD.And(archsimd.LoadUint8x16((*[16]uint8)(unsafe.Add(unsafe.Pointer(&keyMasks), 15-nD)))).AsUint64x2()
 				k0D, k1D := keyD.GetElem(0), keyD.GetElem(1)
 				numD := pD + nD + 1
-
 				xD := load(base, numD)
 				dotD := uint(bits.TrailingZeros64(^xD&0x10101000|1<<36)) >> 3
 				signD := int64(^xD<<59) >> 63
@@ -295,7 +284,6 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vD) > eD.max {
 					eD.max = int16(vD)
 				}
-
 			}
 		}
 		switch long {

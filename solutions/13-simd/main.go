@@ -179,11 +179,11 @@ func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.S
 // it with one.
 const (
 	// margin is how far past a line start the line code may read: a name
-	// is scanned in words up to byte 111 (a valid one ends by byte 100),
-	// and the value word after it ends before byte 120.
+	// is scanned in words and vectors up to byte 111 (a valid one ends by
+	// byte 100), and the value word after it ends by byte 120.
 	margin = 128
 	// maxAdvance bounds how far one line moves a cursor, even on malformed
-	// input: at most 112 bytes up to the value, at most 7 more.
+	// input: at most 113 bytes up to the value, at most 7 more.
 	maxAdvance = 120
 	resplit    = 64 << 10
 )
@@ -310,7 +310,6 @@ func load(base unsafe.Pointer, p int) uint64 {
 // full. base[p:p+margin] must be readable for every line start p < endA.
 func (t *table) lines1(base unsafe.Pointer, pA, endA int) int {
 	slots := unsafe.Pointer(&t.slots)
-
 	for pA < endA {
 
 		w0A := load(base, pA)
@@ -326,7 +325,6 @@ func (t *table) lines1(base unsafe.Pointer, pA, endA int) int {
 			k0A := w0A & (t0A ^ (t0A - 1))
 			k1A := w1A & (t1A ^ (t1A - 1)) & zA
 			numA := pA + 1 + bits.TrailingZeros64(t0A|1<<63)>>3 + (1+bits.TrailingZeros64(t1A|1<<63)>>3)&int(zA)
-
 			xA := load(base, numA)
 			dotA := uint(bits.TrailingZeros64(^xA&0x10101000|1<<36)) >> 3
 			signA := int64(^xA<<59) >> 63
@@ -359,7 +357,6 @@ func (t *table) lines1(base unsafe.Pointer, pA, endA int) int {
 			if int16(vA) > eA.max {
 				eA.max = int16(vA)
 			}
-
 		}
 
 	}
@@ -374,7 +371,6 @@ func (t *table) lines1(base unsafe.Pointer, pA, endA int) int {
 // the table is full.
 func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	slots := unsafe.Pointer(&t.slots)
-
 	pA := pos[0]
 	pB := pos[1]
 	pC := pos[2]
@@ -406,7 +402,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				k0A := w0A & (t0A ^ (t0A - 1))
 				k1A := w1A & (t1A ^ (t1A - 1)) & zA
 				numA := pA + 1 + bits.TrailingZeros64(t0A|1<<63)>>3 + (1+bits.TrailingZeros64(t1A|1<<63)>>3)&int(zA)
-
 				xA := load(base, numA)
 				dotA := uint(bits.TrailingZeros64(^xA&0x10101000|1<<36)) >> 3
 				signA := int64(^xA<<59) >> 63
@@ -439,7 +434,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vA) > eA.max {
 					eA.max = int16(vA)
 				}
-
 			}
 
 			w0B := load(base, pB)
@@ -454,7 +448,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				k0B := w0B & (t0B ^ (t0B - 1))
 				k1B := w1B & (t1B ^ (t1B - 1)) & zB
 				numB := pB + 1 + bits.TrailingZeros64(t0B|1<<63)>>3 + (1+bits.TrailingZeros64(t1B|1<<63)>>3)&int(zB)
-
 				xB := load(base, numB)
 				dotB := uint(bits.TrailingZeros64(^xB&0x10101000|1<<36)) >> 3
 				signB := int64(^xB<<59) >> 63
@@ -487,7 +480,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vB) > eB.max {
 					eB.max = int16(vB)
 				}
-
 			}
 
 			w0C := load(base, pC)
@@ -502,7 +494,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				k0C := w0C & (t0C ^ (t0C - 1))
 				k1C := w1C & (t1C ^ (t1C - 1)) & zC
 				numC := pC + 1 + bits.TrailingZeros64(t0C|1<<63)>>3 + (1+bits.TrailingZeros64(t1C|1<<63)>>3)&int(zC)
-
 				xC := load(base, numC)
 				dotC := uint(bits.TrailingZeros64(^xC&0x10101000|1<<36)) >> 3
 				signC := int64(^xC<<59) >> 63
@@ -535,7 +526,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vC) > eC.max {
 					eC.max = int16(vC)
 				}
-
 			}
 
 			w0D := load(base, pD)
@@ -550,7 +540,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				k0D := w0D & (t0D ^ (t0D - 1))
 				k1D := w1D & (t1D ^ (t1D - 1)) & zD
 				numD := pD + 1 + bits.TrailingZeros64(t0D|1<<63)>>3 + (1+bits.TrailingZeros64(t1D|1<<63)>>3)&int(zD)
-
 				xD := load(base, numD)
 				dotD := uint(bits.TrailingZeros64(^xD&0x10101000|1<<36)) >> 3
 				signD := int64(^xD<<59) >> 63
@@ -583,7 +572,6 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				if int16(vD) > eD.max {
 					eD.max = int16(vD)
 				}
-
 			}
 		}
 		switch long {
