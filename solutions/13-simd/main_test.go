@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -15,6 +16,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
+
+	"github.com/onebrc/onebrc/cmd/gen/measurements"
 
 	"github.com/onebrc/onebrc/verify"
 )
@@ -331,4 +334,32 @@ func TestVariant(t *testing.T) {
 		t.Errorf("newTable().simd = %v, want %v", got, want)
 	}
 	t.Logf("this build reads lines with the SIMD code: %v", haveSIMD())
+}
+
+// BenchmarkSegment times one worker's table on 1M generated rows held in
+// memory (no mapping, no page faults), warm: every name is in the table
+// before timing starts. The variant is the build's, so the two compare as
+//
+//	go test -run '^$' -bench Segment -count 10 ./solutions/13-simd/ > swar.txt
+//	GOEXPERIMENT=simd go test -run '^$' -bench Segment -count 10 ./solutions/13-simd/ > simd.txt
+//	go tool benchstat swar.txt simd.txt
+func BenchmarkSegment(b *testing.B) {
+	for _, stations := range []string{"classic", "10k"} {
+		var buf bytes.Buffer
+		if _, err := measurements.Write(context.Background(), &buf, measurements.Options{Rows: 1_000_000, Stations: stations, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		data := buf.Bytes()
+		b.Run("data="+stations, func(b *testing.B) {
+			tab := newTable()
+			tab.segment(data, 0, len(data))
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if !tab.segment(data, 0, len(data)) {
+					b.Fatal("table full")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/row")
+		})
+	}
 }
