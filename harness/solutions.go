@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -35,7 +36,7 @@ const envDirective = "//onebrc:env "
 
 // buildEnvVars are the variables an //onebrc:env line may set: those that
 // choose how the go command compiles, not where it reads or writes.
-var buildEnvVars = map[string]bool{"GOEXPERIMENT": true, "GOAMD64": true, "CGO_ENABLED": true}
+var buildEnvVars = []string{"GOEXPERIMENT", "GOAMD64", "CGO_ENABLED"}
 
 // Discover returns every solution under dir (normally "solutions"): each
 // immediate subdirectory whose non-test Go files form package main. A
@@ -74,17 +75,23 @@ func Discover(dir string) ([]Solution, error) {
 	return sols, nil
 }
 
+// sourceFiles returns the Go files of dir that are not tests, sorted.
+func sourceFiles(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, "_test.go") }), nil
+}
+
 // isMainPackage reports whether the non-test .go files in dir declare
 // package main.
 func isMainPackage(dir string) (bool, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	files, err := sourceFiles(dir)
 	if err != nil {
 		return false, err
 	}
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
 		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly)
 		if err != nil {
 			return false, err
@@ -97,15 +104,12 @@ func isMainPackage(dir string) (bool, error) {
 // buildEnv returns the settings of the //onebrc:env lines in the non-test
 // Go files of dir, in file and line order.
 func buildEnv(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	files, err := sourceFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	var env []string
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
 		src, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
@@ -117,8 +121,8 @@ func buildEnv(dir string) ([]string, error) {
 			}
 			for _, kv := range strings.Fields(rest) {
 				k, _, ok := strings.Cut(kv, "=")
-				if !ok || !buildEnvVars[k] {
-					return nil, fmt.Errorf("%s:%d: %q: want KEY=VALUE with KEY one of GOEXPERIMENT, GOAMD64, CGO_ENABLED", f, i+1, kv)
+				if !ok || !slices.Contains(buildEnvVars, k) {
+					return nil, fmt.Errorf("%s:%d: %q: want KEY=VALUE with KEY one of %s", f, i+1, kv, strings.Join(buildEnvVars, ", "))
 				}
 				env = append(env, kv)
 			}
