@@ -136,8 +136,9 @@ var (
 // writeLines writes lines1 and linesN of variant v for the cursors with
 // the given suffixes.
 func writeLines(w *bytes.Buffer, v variant, cursors []string) {
-	// In lines1 a long name is read where it is found; linesN leaves its
-	// loop of rounds for it (see there).
+	// In lines1 a long name is read by longLine where it is found; linesN
+	// leaves its loop of rounds for it, but linesNSIMD first tries to read
+	// it in the rounds (simdLongLine).
 	line := func(cursor, fail, long string) string {
 		code := strings.Replace(v.line, "LONG", long, 1)
 		code = strings.ReplaceAll(code, "VALUE", strings.TrimSpace(value))
@@ -236,9 +237,11 @@ var keyMasks = [32]uint8{
 
 // The line templates: $ stands for the cursor's suffix, FAIL for what the
 // function returns when the table is full, LONG for what it does with a
-// name of 16 bytes or more. Both find the ';' of a name of
-// up to 15 bytes in the 16 bytes at the line start and send a longer name
-// to longLine; the key is those 16 bytes cut after the ';' (see entry).
+// name of 16 bytes or more, and VALUE, PROBE and UPDATE for the templates
+// of those names; in simdLongLine, STOP stands for leaving the rounds.
+// Both line templates find the ';' of a name of up to 15 bytes in the 16
+// bytes at the line start and hand a longer name to LONG; the key is those
+// 16 bytes cut after the ';' (see entry).
 // Both parse the value after the ';' as number does, and take the home
 // slot of the key from the top bits of (k0^k1)*hashMul. Loads, the value
 // parse and the hash are written out rather than called: an inlined call
