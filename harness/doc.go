@@ -5,8 +5,10 @@
 //
 // [Discover] finds the steps and [Select] keeps those asked for. [LoadData]
 // reads the measurements file once ([ScanFile]: bytes and rows, which also
-// fills the page cache) and its expected answer ([ExpectedAnswer]: the
-// .out beside it, or verify's reference aggregator). [Bench] then takes
+// fills the page cache; a second time when [Resident] finds less than
+// [WellCached] of it cached, and the CLI warns if that stays so) and its
+// expected answer ([ExpectedAnswer]: the .out beside it, or verify's
+// reference aggregator). [Bench] then takes
 // each solution in turn: [Build] compiles it once, and a [Runner] executes
 // it as its own process under a [Policy] (warm-up and timed runs), every
 // run checked with verify.Compare. The floor row, a program that reads

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -116,7 +117,9 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n\n", data.Size.Rows, harness.FormatBytes(float64(data.Size.Bytes)), data.Stations, data.ExpectedFrom)
+	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", data.Size.Rows, harness.FormatBytes(float64(data.Size.Bytes)), data.Stations, data.ExpectedFrom)
+	warnNotCached(errOut, data)
+	fmt.Fprintln(errOut)
 
 	runner, err := opts.Runner()
 	if err != nil {
@@ -197,4 +200,14 @@ func selfFloor(file string) (*harness.Command, error) {
 		return nil, fmt.Errorf("floor: %w", err)
 	}
 	return &harness.Command{Path: exe, Args: []string{"floor", file}}, nil
+}
+
+// warnNotCached warns on w when less than harness.WellCached of the data
+// file is in the page cache after harness.LoadData read it (twice, then):
+// the runs will read the rest from disk, and a slow solution's single run
+// has no warm-up to hide it.
+func warnNotCached(w io.Writer, d harness.Data) {
+	if d.Resident >= 0 && d.Resident < harness.WellCached {
+		fmt.Fprintf(w, "  Warning: only %.0f%% of %s is in the page cache after reading it twice, so runs will read the rest from disk. Does it fit in memory beside the other files in use?\n", 100*d.Resident, d.Path)
+	}
 }

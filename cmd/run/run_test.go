@@ -298,3 +298,24 @@ func TestList(t *testing.T) {
 	}
 	golden(t, "list.stdout", out.String())
 }
+
+// TestWarnNotCached: the page-cache warning appears exactly when a known
+// fraction of the data file below harness.WellCached is cached.
+func TestWarnNotCached(t *testing.T) {
+	for _, tt := range []struct {
+		resident float64
+		want     string
+	}{
+		{-1, ""}, // unknown (not Linux)
+		{1, ""},
+		{harness.WellCached, ""},
+		{0.5, "  Warning: only 50% of data/m.txt is in the page cache after reading it twice, so runs will read the rest from disk. Does it fit in memory beside the other files in use?\n"},
+		{0, "  Warning: only 0% of data/m.txt is in the page cache after reading it twice, so runs will read the rest from disk. Does it fit in memory beside the other files in use?\n"},
+	} {
+		var b bytes.Buffer
+		warnNotCached(&b, harness.Data{Path: "data/m.txt", Resident: tt.resident})
+		if b.String() != tt.want {
+			t.Errorf("resident %v: got %q, want %q", tt.resident, b.String(), tt.want)
+		}
+	}
+}

@@ -235,8 +235,10 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 				fmt.Fprintf(errOut, "Generating %s (%d rows, about %s)\n", path, rows, measurements.FormatBytes(size))
 			})
 			if err == nil {
-				fmt.Fprintf(errOut, "Data: %s: %d rows, %s, %d stations; expected answer: %s\n\n",
+				fmt.Fprintf(errOut, "Data: %s: %d rows, %s, %d stations; expected answer: %s\n",
 					d.Path, d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
+				warnNotCached(errOut, d)
+				fmt.Fprintln(errOut)
 			}
 			return d, err
 		},

@@ -1,0 +1,48 @@
+//go:build linux
+
+package harness
+
+import (
+	"fmt"
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Resident reports which fraction of the file at path is in the page
+// cache, from mincore(2) on a read-only mapping of it (mapping the file
+// and asking reads none of it). An empty file counts as resident.
+func Resident(path string) (float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("harness: resident: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("harness: resident: %w", err)
+	}
+	size := st.Size()
+	if size == 0 {
+		return 1, nil
+	}
+	if int64(int(size)) != size {
+		return 0, fmt.Errorf("harness: resident: %s: too large to map", path)
+	}
+	m, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return 0, fmt.Errorf("harness: resident: mmap %s: %w", path, err)
+	}
+	defer unix.Munmap(m)
+	page := int64(os.Getpagesize())
+	vec := make([]byte, (size+page-1)/page)
+	if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)), uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		return 0, fmt.Errorf("harness: resident: mincore %s: %w", path, errno)
+	}
+	in := 0
+	for _, v := range vec {
+		in += int(v & 1) // the low bit: the page is resident
+	}
+	return float64(in) / float64(len(vec)), nil
+}
