@@ -361,23 +361,25 @@ if int16(v$) > e$.max {
 
 // simdLongLine is what linesNSIMD's rounds do at a name of 32 bytes or
 // more: a name of up to 100 bytes that is in the table already is read
-// here, its ';' found with up to three more 32-byte compares and its bytes
-// from 32 on compared with the stored name's 32 at a time; a longer name,
-// or one not in the table yet, stops the rounds (STOP) for longLine. The
-// hash is longHash's, which longLine uses too.
+// here; a longer name, or one not in the table yet, stops the rounds
+// (STOP) for longLine. The ';' of a name of up to 95 bytes is found from
+// the compares of bytes 32-63 and 64-95 together, and bytes 32-95 are
+// compared with the stored name's as two vectors, ignoring the bytes past
+// the name, so that no branch depends on the name's length but the one
+// for names of 96 bytes or more. The hash is longHash's, which longLine
+// uses too.
 const simdLongLine = `
+h$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, p$+32)))
+g$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, p$+64)))
 n$ := 32
-for {
-	if m$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, p$+n$))).Equal(semis).ToBits(); m$ != 0 {
-		n$ += bits.TrailingZeros32(m$)
-		break
+if m$ := uint64(h$.Equal(semis).ToBits()) | uint64(g$.Equal(semis).ToBits())<<32; m$ != 0 {
+	n$ += bits.TrailingZeros64(m$)
+} else {
+	m$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, p$+96))).Equal(semis).ToBits()
+	n$ = 96 + bits.TrailingZeros32(m$|1<<31)
+	if n$ > verify.MaxNameLen {
+		STOP
 	}
-	if n$ += 32; n$ > 96 {
-		break
-	}
-}
-if n$ > verify.MaxNameLen {
-	STOP
 }
 f$ := l$.AsUint64x4().GetLo().Xor(l$.AsUint64x4().GetHi())
 last$ := *(*uint64)(unsafe.Add(base, p$+n$-8))
@@ -390,16 +392,13 @@ for {
 	}
 	if int(e$.len) == n$ && archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(e$))).Equal(l$).ToBits() == math.MaxUint32 {
 		// Bytes 32 to n-1 against the stored name's (its padding makes
-		// the 32-byte loads safe), ignoring those past the name.
+		// the loads safe); a bit of d$ is set for each byte that is equal
+		// or past the name.
 		name$ := unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.names)), e$.off)
-		i$ := 32
-		for ; i$ < n$; i$ += 32 {
-			d$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, p$+i$))).Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(name$, i$)))).ToBits()
-			if d$|^uint32(0)<<uint(n$-i$) != math.MaxUint32 {
-				break
-			}
-		}
-		if i$ >= n$ {
+		d$ := (uint64(h$.Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(name$, 32)))).ToBits()) |
+			uint64(g$.Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(name$, 64)))).ToBits())<<32) |
+			^uint64(0)<<uint(n$-32)
+		if d$ == math.MaxUint64 && (n$ <= 96 || archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, p$+96))).Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(name$, 96)))).ToBits()|^uint32(0)<<uint(n$-96) == math.MaxUint32) {
 			break
 		}
 	}

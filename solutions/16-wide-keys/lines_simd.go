@@ -118,19 +118,18 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			sA := lA.Equal(semis).ToBits()
 			if sA == 0 {
 
+				hA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pA+32)))
+				gA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pA+64)))
 				nA := 32
-				for {
-					if mA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pA+nA))).Equal(semis).ToBits(); mA != 0 {
-						nA += bits.TrailingZeros32(mA)
-						break
+				if mA := uint64(hA.Equal(semis).ToBits()) | uint64(gA.Equal(semis).ToBits())<<32; mA != 0 {
+					nA += bits.TrailingZeros64(mA)
+				} else {
+					mA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pA+96))).Equal(semis).ToBits()
+					nA = 96 + bits.TrailingZeros32(mA|1<<31)
+					if nA > verify.MaxNameLen {
+						long = 0
+						break rounds
 					}
-					if nA += 32; nA > 96 {
-						break
-					}
-				}
-				if nA > verify.MaxNameLen {
-					long = 0
-					break rounds
 				}
 				fA := lA.AsUint64x4().GetLo().Xor(lA.AsUint64x4().GetHi())
 				lastA := *(*uint64)(unsafe.Add(base, pA+nA-8))
@@ -144,16 +143,13 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 					}
 					if int(eA.len) == nA && archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eA))).Equal(lA).ToBits() == math.MaxUint32 {
 						// Bytes 32 to n-1 against the stored name's (its padding makes
-						// the 32-byte loads safe), ignoring those past the name.
+						// the loads safe); a bit of dA is set for each byte that is equal
+						// or past the name.
 						nameA := unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.names)), eA.off)
-						iA := 32
-						for ; iA < nA; iA += 32 {
-							dA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pA+iA))).Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameA, iA)))).ToBits()
-							if dA|^uint32(0)<<uint(nA-iA) != math.MaxUint32 {
-								break
-							}
-						}
-						if iA >= nA {
+						dA := (uint64(hA.Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameA, 32)))).ToBits()) |
+							uint64(gA.Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameA, 64)))).ToBits())<<32) |
+							^uint64(0)<<uint(nA-32)
+						if dA == math.MaxUint64 && (nA <= 96 || archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pA+96))).Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameA, 96)))).ToBits()|^uint32(0)<<uint(nA-96) == math.MaxUint32) {
 							break
 						}
 					}
@@ -221,19 +217,18 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 			sB := lB.Equal(semis).ToBits()
 			if sB == 0 {
 
+				hB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pB+32)))
+				gB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pB+64)))
 				nB := 32
-				for {
-					if mB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pB+nB))).Equal(semis).ToBits(); mB != 0 {
-						nB += bits.TrailingZeros32(mB)
-						break
+				if mB := uint64(hB.Equal(semis).ToBits()) | uint64(gB.Equal(semis).ToBits())<<32; mB != 0 {
+					nB += bits.TrailingZeros64(mB)
+				} else {
+					mB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pB+96))).Equal(semis).ToBits()
+					nB = 96 + bits.TrailingZeros32(mB|1<<31)
+					if nB > verify.MaxNameLen {
+						long = 1
+						break rounds
 					}
-					if nB += 32; nB > 96 {
-						break
-					}
-				}
-				if nB > verify.MaxNameLen {
-					long = 1
-					break rounds
 				}
 				fB := lB.AsUint64x4().GetLo().Xor(lB.AsUint64x4().GetHi())
 				lastB := *(*uint64)(unsafe.Add(base, pB+nB-8))
@@ -247,16 +242,13 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 					}
 					if int(eB.len) == nB && archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eB))).Equal(lB).ToBits() == math.MaxUint32 {
 						// Bytes 32 to n-1 against the stored name's (its padding makes
-						// the 32-byte loads safe), ignoring those past the name.
+						// the loads safe); a bit of dB is set for each byte that is equal
+						// or past the name.
 						nameB := unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.names)), eB.off)
-						iB := 32
-						for ; iB < nB; iB += 32 {
-							dB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pB+iB))).Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameB, iB)))).ToBits()
-							if dB|^uint32(0)<<uint(nB-iB) != math.MaxUint32 {
-								break
-							}
-						}
-						if iB >= nB {
+						dB := (uint64(hB.Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameB, 32)))).ToBits()) |
+							uint64(gB.Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameB, 64)))).ToBits())<<32) |
+							^uint64(0)<<uint(nB-32)
+						if dB == math.MaxUint64 && (nB <= 96 || archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(base, pB+96))).Equal(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(nameB, 96)))).ToBits()|^uint32(0)<<uint(nB-96) == math.MaxUint32) {
 							break
 						}
 					}

@@ -143,9 +143,9 @@ func TestLongCollisions(t *testing.T) {
 			if at < 32 || (at == n-9 && n-9 == 32) {
 				continue
 			}
-			// A byte among the last 8 moves the home slot by a multiple of
-			// 256 slots, set by the two bytes and the rest of the name:
-			// try both until y's is at most 1024 slots before x's.
+			// The last byte moves the home slot by a multiple of 2^(tableBits-8)
+			// slots, set by the two bytes and the rest of the name: try both
+			// until y's is at most 4096 slots before x's.
 			var x, y []byte
 			var gap uintptr // slots from y's home slot to x's
 		search:
@@ -157,7 +157,7 @@ func TestLongCollisions(t *testing.T) {
 				y = bytes.Clone(x)
 				for c := byte('A'); c <= 'z'; c++ {
 					x[at], y[at] = 'x', c
-					if gap = (nameHash(x) - nameHash(y)) & offsetMask / entrySize; c != 'x' && gap <= 1024 {
+					if gap = (nameHash(x) - nameHash(y)) & offsetMask / entrySize; c != 'x' && gap <= 4096 {
 						break search
 					}
 				}
