@@ -4,10 +4,11 @@
 // variant: the portable SWAR code between the lines "// BEGIN generated"
 // and "// END generated" of main.go, and the whole of lines_simd.go.
 // The code for one line is written once per variant, in swarLine and
-// simdLine (with their common end, valueAndUpdate); the
-// generated functions repeat it once per cursor, because the Go compiler
-// inlines neither a function this size nor a loop over cursors kept in
-// registers.
+// simdLine with their probes (swarProbe, simdProbe) and the parts they
+// share (value, update), plus simdLongLine for the long names read in the
+// SIMD rounds; the generated functions repeat it once per cursor, because
+// the Go compiler inlines neither a function this size nor a loop over
+// cursors kept in registers.
 //
 // Usage (go generate runs it):
 //

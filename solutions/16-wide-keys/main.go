@@ -1,5 +1,6 @@
-// Step 15 reads names of 16 to 47 bytes inside the rounds of the SIMD
-// line code instead of stopping the rounds for each of them.
+// Step 16 keys names by their first 32 bytes, in slots of one cache line,
+// so that the SIMD line code reads a name of any valid length inside its
+// rounds.
 //
 // Usage:
 //
@@ -10,25 +11,27 @@
 // input (see verify) but does not read outside the file, crash or hang on
 // a malformed one.
 //
-// Changed from 14-lean-loop:
-//   - At a name of 16 bytes or more, linesNSIMD's rounds find its ';' with
-//     one 32-byte compare of bytes 16 to 47, hash it, and look it up
-//     themselves: the slot's first 16 bytes, the length in table.long, and
-//     bytes 16 to 46 with one more 32-byte compare against the stored
-//     name. Only a name of 48 bytes or more, or one not in the table yet,
-//     still stops the rounds for longLine, which inserts it; the rounds
-//     make no call.
-//   - The hash of a long name (longHash) is computed from its first 16 and
-//     last 8 bytes, no longer from every word, so that the rounds can
-//     compute it without a loop; longLine uses the same one.
-//   - Stored names are followed by 32 zero bytes instead of 8, so that the
-//     32-byte load from byte 16 of a stored name stays inside table.names.
+// Changed from 15-long-names:
+//   - The key is the line's first 32 bytes, cut after the ';' when the
+//     name has up to 31 bytes (see entry). linesNSIMD and lines1SIMD find
+//     the ';' of such a name with one 32-byte compare and compare the key
+//     with a slot's as one vector: names of up to 31 bytes take one path.
+//   - A slot (entry) is 64 bytes: the key, the statistics, the folded
+//     count and the place of a long name in table.names, which 15 kept in
+//     two separate arrays. 2^17 slots.
+//   - At a name of 32 bytes or more, linesNSIMD's rounds find the ';' in
+//     bytes 32-95 with two compares read as one mask, and compare those
+//     bytes with the stored name's at once (bytes 96-100 with one more);
+//     only a new name or a malformed line stops the rounds for longLine.
+//   - shortHash hashes the key's four words, longHash those and the name's
+//     last 8 bytes; longLine reads any name and uses both.
 //
-// Why: on the 10k file 17% of the lines have names of 16 bytes or more,
-// and each of them cost a mispredicted branch out of the rounds, a switch,
-// a call, longLine's word loops, and a restart of the rounds; callgrind
-// counted 37 of the 118 instructions per line in longLine. See README.md
-// for what this measured.
+// Why: on the 10k file, step 15 stopped its rounds for the 7% of lines
+// with names of 48 bytes or more (a call, 324 instructions in longLine)
+// and branched away from its short path at the 17% of 16 or more, both on
+// the name's length, which varies from line to line: callgrind's branch
+// simulation counted 0.83 mispredictions per line. See README.md for what
+// this measured.
 //
 //onebrc:env GOEXPERIMENT=simd
 package main
@@ -170,8 +173,9 @@ func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.S
 // it with one.
 const (
 	// margin is how far past a line start the line code may read: a name
-	// is scanned in words and vectors up to byte 111 (a valid one ends by
-	// byte 100), and the value word after it ends by byte 120.
+	// is scanned in words up to byte 111 and in vectors up to byte 127 (a
+	// valid one ends by byte 100), and the value word after it ends by
+	// byte 120.
 	margin = 128
 	// maxAdvance bounds how far one line moves a cursor, even on malformed
 	// input: at most 113 bytes up to the value, at most 7 more.
