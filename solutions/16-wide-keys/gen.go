@@ -281,6 +281,7 @@ if e$.k0 != k0$ || e$.k1 != k1$ {
 			if t.used >= verify.MaxStations {
 				return FAIL
 			}
+			t.taken[t.used] = uint32(off$ / entrySize)
 			t.used++
 			e$.k0, e$.k1, e$.min, e$.max = k0$, k1$, math.MaxInt16, math.MinInt16
 			break
@@ -324,6 +325,7 @@ if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(e$))).Equal(key$).ToBits() 
 			if t.used >= verify.MaxStations {
 				return FAIL
 			}
+			t.taken[t.used] = uint32(off$ / entrySize)
 			t.used++
 			key$.Store((*[32]uint8)(unsafe.Pointer(e$)))
 			e$.min, e$.max = math.MaxInt16, math.MinInt16

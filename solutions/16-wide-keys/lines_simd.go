@@ -61,6 +61,7 @@ func (t *table) lines1SIMD(base unsafe.Pointer, pA, endA int) int {
 						if t.used >= verify.MaxStations {
 							return -1
 						}
+						t.taken[t.used] = uint32(offA / entrySize)
 						t.used++
 						keyA.Store((*[32]uint8)(unsafe.Pointer(eA)))
 						eA.min, eA.max = math.MaxInt16, math.MinInt16
@@ -191,6 +192,7 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 							if t.used >= verify.MaxStations {
 								return false
 							}
+							t.taken[t.used] = uint32(offA / entrySize)
 							t.used++
 							keyA.Store((*[32]uint8)(unsafe.Pointer(eA)))
 							eA.min, eA.max = math.MaxInt16, math.MinInt16
@@ -290,6 +292,7 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 							if t.used >= verify.MaxStations {
 								return false
 							}
+							t.taken[t.used] = uint32(offB / entrySize)
 							t.used++
 							keyB.Store((*[32]uint8)(unsafe.Pointer(eB)))
 							eB.min, eB.max = math.MaxInt16, math.MinInt16

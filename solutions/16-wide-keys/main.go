@@ -335,6 +335,7 @@ func (t *table) lines1(base unsafe.Pointer, pA, endA int) int {
 						if t.used >= verify.MaxStations {
 							return -1
 						}
+						t.taken[t.used] = uint32(offA / entrySize)
 						t.used++
 						eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
 						break
@@ -412,6 +413,7 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 							if t.used >= verify.MaxStations {
 								return false
 							}
+							t.taken[t.used] = uint32(offA / entrySize)
 							t.used++
 							eA.k0, eA.k1, eA.min, eA.max = k0A, k1A, math.MaxInt16, math.MinInt16
 							break
@@ -460,6 +462,7 @@ func (t *table) linesN(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 							if t.used >= verify.MaxStations {
 								return false
 							}
+							t.taken[t.used] = uint32(offB / entrySize)
 							t.used++
 							eB.k0, eB.k1, eB.min, eB.max = k0B, k1B, math.MaxInt16, math.MinInt16
 							break
@@ -561,8 +564,12 @@ const (
 // A slot is empty while its count is zero.
 type table struct {
 	slots [tableSize]entry
+	// taken lists the slots in use, in the order they were taken, so that
+	// each and fold visit those only: the 8 MiB of slots are never read
+	// whole, and the pages no name hashes to are never touched.
+	taken [verify.MaxStations]uint32
 	names []byte // names of 32 bytes or more, each followed by namePad zero bytes
-	used  int    // slots in use
+	used  int    // slots in use: taken[:used]
 	read  int    // bytes read since the last fold
 	simd  bool   // read lines with linesNSIMD and lines1SIMD
 }
@@ -600,7 +607,7 @@ type entry struct {
 // fold moves all counts but one into big, so that no uint32 count can
 // overflow however large the file (the one keeps the slot in use).
 func (t *table) fold() {
-	for i := range t.slots {
+	for _, i := range t.taken[:t.used] {
 		if e := &t.slots[i]; e.count > 1 {
 			e.big += int64(e.count - 1)
 			e.count = 1
@@ -664,6 +671,7 @@ func (t *table) longLine(base unsafe.Pointer, p int) int {
 			if t.used >= verify.MaxStations {
 				return -1
 			}
+			t.taken[t.used] = uint32(off / entrySize)
 			t.used++
 			e.k0, e.k1, e.k2, e.k3, e.min, e.max = k[0], k[1], k[2], k[3], math.MaxInt16, math.MinInt16
 			if n >= 32 {
@@ -708,11 +716,8 @@ func equalTail(base unsafe.Pointer, p int, q unsafe.Pointer, n int) bool {
 
 // each calls f for every station in t.
 func (t *table) each(f func(name string, s verify.Stats)) {
-	for i := range t.slots {
+	for _, i := range t.taken[:t.used] {
 		e := &t.slots[i]
-		if e.count == 0 {
-			continue
-		}
 		var name string
 		if e.len != 0 {
 			name = string(t.names[e.off : e.off+e.len])

@@ -170,13 +170,15 @@ func TestLongCollisions(t *testing.T) {
 				t.Fatal("longLine did not read the first line")
 			}
 			for s := range gap {
-				e := (*entry)(unsafe.Add(unsafe.Pointer(&tab.slots), (nameHash(y)+s*entrySize)&offsetMask))
+				off := (nameHash(y) + s*entrySize) & offsetMask
+				e := (*entry)(unsafe.Add(unsafe.Pointer(&tab.slots), off))
 				name := fmt.Sprintf("f%d", s)
 				fmt.Fprintf(&input, "%s;0.0\n", name)
 				var key [16]byte // the name, its ';', zeros (see entry)
 				copy(key[:], name+";")
 				e.k0, e.k1 = *(*uint64)(unsafe.Pointer(&key[0])), *(*uint64)(unsafe.Pointer(&key[8]))
 				e.count, e.min, e.max = 1, 0, 0
+				tab.taken[tab.used] = uint32(off / entrySize)
 				tab.used++
 			}
 			var b bytes.Buffer
