@@ -356,11 +356,12 @@ func TestCursorCutPastEnd(t *testing.T) {
 }
 
 // TestValues runs the line code of this build on every value from -99.9 to
-// 99.9 under names of 1 to 20 bytes (both sides of the 15-byte key), in
-// all the places of the cursor loop, and compares with verify.
+// 99.9 under names of 1 to 36 bytes (both sides of the portable code's
+// 15-byte names and of the 32-byte key), in all the places of the cursor
+// loop, and compares with verify.
 func TestValues(t *testing.T) {
 	var b bytes.Buffer
-	for n := 1; n <= 20; n++ {
+	for n := 1; n <= 36; n++ {
 		name := strings.Repeat("x", n)
 		if n%2 == 0 {
 			name = name[:n-2] + "é" // a 2-byte character at the end of the name
@@ -430,8 +431,8 @@ func TestVariant(t *testing.T) {
 // memory (no mapping, no page faults), warm: every name is in the table
 // before timing starts. The variant is the build's, so the two compare as
 //
-//	go test -run '^$' -bench Segment -count 10 ./solutions/15-long-names/ > swar.txt
-//	GOEXPERIMENT=simd go test -run '^$' -bench Segment -count 10 ./solutions/15-long-names/ > simd.txt
+//	go test -run '^$' -bench Segment -count 10 ./solutions/16-wide-keys/ > swar.txt
+//	GOEXPERIMENT=simd go test -run '^$' -bench Segment -count 10 ./solutions/16-wide-keys/ > simd.txt
 //	go tool benchstat swar.txt simd.txt
 func BenchmarkSegment(b *testing.B) {
 	for _, stations := range []string{"classic", "10k"} {
