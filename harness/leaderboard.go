@@ -169,8 +169,8 @@ func WriteLeaderboard(w io.Writer, s Suite, opt LeaderboardOptions) error {
 		vsFirst = "vs " + first
 	}
 	hasProfile := slices.ContainsFunc(rows, func(r Row) bool { return r.Profile != "" })
-	header := []string{"rank", "solution", "median", "95% CI (or min … max)", "runs", vsFirst, "vs previous step", "GB/s", "CPU use", "peak RSS", "verified"}
-	align := []string{"---:", "---", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---"}
+	header := []string{"rank", "solution", "median", "95% CI (or min … max)", "runs", vsFirst, "vs previous step", "GB/s", "CPU use", "user / sys", "peak RSS", "verified"}
+	align := []string{"---:", "---", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"}
 	if hasProfile {
 		header = append(header, "profile")
 		align = append(align, "---")
@@ -204,6 +204,10 @@ How to read it:
 - **vs**: how many times faster than that step, by medians.
 - **CPU use**: (user + system CPU time) / wall time, medians; 2.00 means two cores
   busy all the time.
+- **user / sys**: the median user and system CPU time of the process tree. The
+  system time of a step that maps the file depends on the state of the page cache
+  as well as on the step (see the README), so compare it within one run, and quote
+  a time with it.
 - **peak RSS**: the largest peak resident set size (ru_maxrss) of any process of
   the solution's process tree, over its runs. Pages of a memory-mapped file count
   in RSS once touched, so a step that maps the file shows up to the file's size
@@ -236,7 +240,7 @@ func rowCells(r Row) []string {
 		if reason == "" {
 			reason = "no timed run"
 		}
-		return []string{"✗", name, dash, dash, strconv.Itoa(len(r.Runs)), dash, dash, dash, dash, dash, "✗ " + escapeCell(clipText(reason, 160))}
+		return []string{"✗", name, dash, dash, strconv.Itoa(len(r.Runs)), dash, dash, dash, dash, dash, dash, "✗ " + escapeCell(clipText(reason, 160))}
 	}
 	s := r.Summary
 	rank := dash
@@ -261,7 +265,8 @@ func rowCells(r Row) []string {
 	return []string{
 		rank, name, FormatSeconds(s.Median), ci, runs,
 		formatRatio(r.VsFirst), formatRatio(r.VsPrevious),
-		fmt.Sprintf("%.2f", r.GBps), fmt.Sprintf("%.2f", s.CPU), FormatBytes(float64(s.PeakRSS)), verified,
+		fmt.Sprintf("%.2f", r.GBps), fmt.Sprintf("%.2f", s.CPU), FormatSeconds(s.User) + " / " + FormatSeconds(s.Sys),
+		FormatBytes(float64(s.PeakRSS)), verified,
 	}
 }
 
