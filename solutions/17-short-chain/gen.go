@@ -6,9 +6,9 @@
 // The code for one line is written once per variant, in swarLine and
 // simdLine with their probes (swarProbe, simdProbe) and the parts they
 // share (value, update), plus lineEnd and valueByLength for simdLine and
-// simdLongLine for the long names read in the SIMD rounds; the generated functions repeat it once per cursor, because
-// the Go compiler inlines neither a function this size nor a loop over
-// cursors kept in registers.
+// simdLongLine for the long names read in the SIMD rounds; the generated
+// functions repeat it once per cursor, because the Go compiler inlines
+// neither a function this size nor a loop over cursors kept in registers.
 //
 // Usage (go generate runs it):
 //
