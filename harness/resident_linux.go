@@ -46,3 +46,19 @@ func Resident(path string) (float64, error) {
 	}
 	return float64(in) / float64(len(vec)), nil
 }
+
+// DropCached asks the kernel to drop the file at path from the page cache
+// (posix_fadvise with POSIX_FADV_DONTNEED on the whole file). Clean pages
+// that no process maps go; the call succeeds where the filesystem keeps
+// them (tmpfs), and dirty pages stay until they are written.
+func DropCached(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("harness: drop cached: %w", err)
+	}
+	defer f.Close()
+	if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
+		return fmt.Errorf("harness: drop cached %s: %w", path, err)
+	}
+	return nil
+}

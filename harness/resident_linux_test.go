@@ -52,6 +52,62 @@ func TestResident(t *testing.T) {
 	}
 }
 
+// TestLoadFreshData checks that DropCached drops a written file's pages
+// (where the filesystem drops them) and that LoadFreshData leaves all of
+// the file cached with its rows counted; a missing file is an error naming
+// it.
+func TestLoadFreshData(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.txt")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(bytes.Repeat([]byte("Abc;1.2\n"), 1<<15)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := DropCached(path); err != nil {
+		t.Fatal(err)
+	}
+	switch r, err := Resident(path); {
+	case err != nil:
+		t.Fatal(err)
+	case r == 1:
+		// Either DropCached did nothing or the filesystem keeps pages:
+		// ask the kernel directly to tell.
+		g, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		if err := unix.Fadvise(int(g.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := Resident(path); r < 1 {
+			t.Errorf("Resident after DropCached = 1, after FADV_DONTNEED %v: DropCached dropped nothing", r)
+		} else {
+			t.Logf("the filesystem of %s kept the pages (tmpfs?): the dropped case is not tested here", path)
+		}
+	case r > 0.5:
+		t.Errorf("Resident after DropCached = %v, want most of the file dropped", r)
+	}
+	d, err := LoadFreshData(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Resident < WellCached || d.Size.Rows != 1<<15 {
+		t.Errorf("LoadFreshData: Resident %v, rows %d; want >= %v and %d", d.Resident, d.Size.Rows, WellCached, 1<<15)
+	}
+	missing := filepath.Join(dir, "missing.txt")
+	if _, err := LoadFreshData(t.Context(), missing); err == nil || !strings.Contains(err.Error(), "missing.txt") {
+		t.Errorf("LoadFreshData(missing) = %v, want an error naming missing.txt", err)
+	}
+}
+
 // TestResidentEdges: an empty file is resident, a missing one an error
 // naming it.
 func TestResidentEdges(t *testing.T) {

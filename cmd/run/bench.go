@@ -26,6 +26,7 @@ type benchOptions struct {
 	Out          string
 	Profile      bool
 	NoFloor      bool
+	FreshCache   bool
 	// Command is the command line, recorded in the results.
 	Command string
 
@@ -103,6 +104,7 @@ Exits with status 1 if any solution failed.`,
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, the leaderboard and profiles")
 	f.BoolVar(&opts.Profile, "profile", false, "one extra, untimed run per solution writing a CPU profile to --out/profiles/NAME.pprof")
 	f.BoolVar(&opts.NoFloor, "no-floor", false, "skip the floor row (reading every byte of the file)")
+	f.BoolVar(&opts.FreshCache, "fresh-cache", false, "drop --file from the page cache and read it back before timing (Linux): how the cache holds the file moves the system time of the steps that map it")
 	return cmd
 }
 
@@ -112,8 +114,13 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 		return err
 	}
 	errOut := opts.IO.ErrOut
+	load := harness.LoadData
+	if opts.FreshCache {
+		load = harness.LoadFreshData
+		fmt.Fprintf(errOut, "Dropping %s from the page cache (--fresh-cache)\n", opts.File)
+	}
 	fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", opts.File)
-	data, err := harness.LoadData(ctx, opts.File)
+	data, err := load(ctx, opts.File)
 	if err != nil {
 		return err
 	}

@@ -52,10 +52,10 @@ func TestBenchFlags(t *testing.T) {
 		err  string
 	}{
 		{args: nil, want: func(o *benchOptions) {}},
-		{args: []string{"--file", "data/x.txt", "--runs", "5", "-w", "2", "--solutions", "0[5-9]-*", "--timeout", "1m", "--max-time", "20s", "--out", "/tmp/r", "--profile", "--no-floor", "--own-modules"},
+		{args: []string{"--file", "data/x.txt", "--runs", "5", "-w", "2", "--solutions", "0[5-9]-*", "--timeout", "1m", "--max-time", "20s", "--out", "/tmp/r", "--profile", "--no-floor", "--own-modules", "--fresh-cache"},
 			want: func(o *benchOptions) {
-				o.File, o.Runs, o.Warmup, o.Solutions, o.Timeout, o.MaxTime, o.Out, o.Profile, o.NoFloor, o.OwnModules =
-					"data/x.txt", 5, 2, "0[5-9]-*", time.Minute, 20*time.Second, "/tmp/r", true, true, true
+				o.File, o.Runs, o.Warmup, o.Solutions, o.Timeout, o.MaxTime, o.Out, o.Profile, o.NoFloor, o.OwnModules, o.FreshCache =
+					"data/x.txt", 5, 2, "0[5-9]-*", time.Minute, 20*time.Second, "/tmp/r", true, true, true, true
 			}},
 		{args: []string{"--runs", "-1"}, err: "--runs must be at least 1 (or 0 for automatic), got -1"},
 		{args: []string{"--warmup", "-2"}, err: "--warmup must be at least 0 (or -1 for automatic), got -2"},
