@@ -113,11 +113,12 @@ func LoadData(ctx context.Context, path string) (Data, error) {
 // (DropCached), so that LoadData's read brings all of it back at once and
 // the runs find it cached the way one fresh read leaves it, whatever read
 // it before. How the cache holds a file moves the system time of the steps
-// that map it: on this project's Linux 6.18 VM, after a fresh read into
-// free memory, /proc/meminfo counted the whole classic file in 2 MiB
-// folios (FileHugePages) and the mapped steps spent 0.08-0.14 s of system
-// time; read back after another file had filled memory, 0.45-0.66 s (see
-// the README). Where DropCached is unsupported LoadFreshData returns its
+// that map it: on this project's Linux 6.18 VM, with the classic file
+// dropped and read back, /proc/meminfo counted all of it in 2 MiB folios
+// (FileHugePages) and the mapped steps spent 0.06-0.14 s of system time,
+// even with memory full of another file; with part of it pushed out by
+// another file and read back without a drop, 0.45-0.66 s (see the
+// README). Where DropCached is unsupported LoadFreshData returns its
 // error.
 func LoadFreshData(ctx context.Context, path string) (Data, error) {
 	if err := DropCached(path); err != nil {

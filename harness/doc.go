@@ -8,7 +8,9 @@
 // fills the page cache; a second time when [Resident] finds less than
 // [WellCached] of it cached, and the CLI warns if that stays so) and its
 // expected answer ([ExpectedAnswer]: the .out beside it, or verify's
-// reference aggregator). [Bench] then takes
+// reference aggregator); [LoadFreshData] first drops the file from the
+// page cache ([DropCached]) so that the runs find it as one fresh read
+// leaves it. [Bench] then takes
 // each solution in turn: [Build] compiles it once, and a [Runner] executes
 // it as its own process under a [Policy] (warm-up and timed runs), every
 // run checked with verify.Compare. The floor row, a program that reads
