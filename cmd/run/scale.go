@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,6 +34,7 @@ type scaleOptions struct {
 	Warmup       int
 	Timeout      time.Duration
 	MaxTime      time.Duration
+	FreshCache   bool
 	// Render re-renders the report from Raw (or the newest scale raw file
 	// in Out) instead of running a sweep.
 	Render bool
@@ -148,6 +150,7 @@ Exits with status 1 if any solution failed at any point.`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "the generator's seed")
 	f.StringVar(&opts.DataDir, "data-dir", "data", "directory of the data files (generated there when missing)")
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, scale.md and its charts")
+	f.BoolVar(&opts.FreshCache, "fresh-cache", false, "drop each data file from the page cache and read it back before its points (Linux; see run bench --fresh-cache)")
 	f.IntVarP(&opts.Runs, "runs", "r", 0, "exact number of timed runs per solution and point (0: automatic)")
 	f.IntVarP(&opts.Warmup, "warmup", "w", def.Warmup, "exact number of warm-up runs per solution and point (-1: automatic, one unless the first run is slow)")
 	f.DurationVar(&opts.Timeout, "timeout", def.Timeout, "kill a run (its whole process group) after this long; 0 for never")
@@ -231,6 +234,13 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 		Rows:      opts.Rows,
 		Cores:     opts.Cores,
 		Data: func(ctx context.Context, rows int64) (harness.Data, error) {
+			if opts.FreshCache {
+				// A file still to be generated has nothing to drop.
+				path := harness.ScaleDataFile(opts.DataDir, rows, opts.Stations, opts.Seed)
+				if err := harness.DropCached(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return harness.Data{}, err
+				}
+			}
 			d, err := harness.LoadScaleData(ctx, opts.DataDir, rows, opts.Stations, opts.Seed, func(path string, size int64) {
 				fmt.Fprintf(errOut, "Generating %s (%d rows, about %s)\n", path, rows, measurements.FormatBytes(size))
 			})

@@ -25,10 +25,10 @@ func TestScaleFlags(t *testing.T) {
 	}{
 		{args: []string{}, want: func(o *scaleOptions) {}},
 		{args: []string{"--rows", "10M,1e6,1_000_000", "--cores", "1,1", "--solutions", "1[01]-*", "--stations", "10k", "--seed", "7",
-			"--data-dir", "d", "--out", "o", "--runs", "5", "-w", "2", "--max-time", "20s", "--timeout", "1m", "--own-modules", "--solutions-dir", "s"},
+			"--data-dir", "d", "--out", "o", "--runs", "5", "-w", "2", "--max-time", "20s", "--timeout", "1m", "--own-modules", "--solutions-dir", "s", "--fresh-cache"},
 			want: func(o *scaleOptions) {
 				o.Rows, o.Cores, o.Solutions, o.Stations, o.Seed, o.DataDir, o.Out = []int64{1e6, 1e7}, []int{1}, "1[01]-*", "10k", 7, "d", "o"
-				o.Runs, o.Warmup, o.MaxTime, o.Timeout, o.OwnModules, o.SolutionsDir = 5, 2, 20*time.Second, time.Minute, true, "s"
+				o.Runs, o.Warmup, o.MaxTime, o.Timeout, o.OwnModules, o.SolutionsDir, o.FreshCache = 5, 2, 20*time.Second, time.Minute, true, "s", true
 			}},
 		{args: []string{"--cores", fmt.Sprintf("%d,1", cpus)}, want: func(o *scaleOptions) {
 			o.Cores = []int{1}
@@ -140,8 +140,9 @@ func TestScaleRunFake(t *testing.T) {
 		IO: io, Rows: []int64{1000, 10000}, Cores: []int{1, 2}, Stations: "classic", Seed: 1,
 		DataDir: filepath.Join(dir, "data"), Out: out, Runs: 2, Warmup: 0, MaxTime: time.Minute, Timeout: time.Minute,
 		SolutionsDir: filepath.Join(dir, "solutions"), CPUs: 2,
-		Command: "go run ./cmd/run scale --rows 1e3,1e4 --runs 2 --warmup 0",
-		Runner:  func() (harness.Runner, error) { return runner, nil },
+		FreshCache: true, // the data files do not exist yet: nothing to drop, no error
+		Command:    "go run ./cmd/run scale --rows 1e3,1e4 --runs 2 --warmup 0",
+		Runner:     func() (harness.Runner, error) { return runner, nil },
 		Pin: func(n int) (func(), error) {
 			pins = append(pins, n)
 			return func() {}, nil
