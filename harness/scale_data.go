@@ -43,9 +43,12 @@ func exists(path string) bool {
 // rows, stations, seed). When the file does not exist it first writes it
 // and its .out with measurements.WriteFile, after calling generating (if
 // not nil) with the path and the expected size in bytes. An existing file
-// is reused as it is, and must hold rows rows.
-func LoadScaleData(ctx context.Context, dir string, rows int64, stations string, seed uint64, generating func(path string, bytes int64)) (Data, error) {
+// is reused as it is, and must hold rows rows; with fresh it is read with
+// LoadFreshData (dropped from the page cache first), while a file written
+// here is read as the write left it.
+func LoadScaleData(ctx context.Context, dir string, rows int64, stations string, seed uint64, fresh bool, generating func(path string, bytes int64)) (Data, error) {
 	path := ScaleDataFile(dir, rows, stations, seed)
+	load := LoadData
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		opts := measurements.Options{Rows: rows, Stations: stations, Seed: seed}
 		size, err := measurements.EstimateBytes(opts)
@@ -60,8 +63,10 @@ func LoadScaleData(ctx context.Context, dir string, rows int64, stations string,
 		}
 	} else if err != nil {
 		return Data{}, fmt.Errorf("harness: %w", err)
+	} else if fresh {
+		load = LoadFreshData
 	}
-	data, err := LoadData(ctx, path)
+	data, err := load(ctx, path)
 	if err != nil {
 		return Data{}, err
 	}

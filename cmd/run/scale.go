@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -234,14 +233,7 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 		Rows:      opts.Rows,
 		Cores:     opts.Cores,
 		Data: func(ctx context.Context, rows int64) (harness.Data, error) {
-			if opts.FreshCache {
-				// A file still to be generated has nothing to drop.
-				path := harness.ScaleDataFile(opts.DataDir, rows, opts.Stations, opts.Seed)
-				if err := harness.DropCached(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return harness.Data{}, err
-				}
-			}
-			d, err := harness.LoadScaleData(ctx, opts.DataDir, rows, opts.Stations, opts.Seed, func(path string, size int64) {
+			d, err := harness.LoadScaleData(ctx, opts.DataDir, rows, opts.Stations, opts.Seed, opts.FreshCache, func(path string, size int64) {
 				fmt.Fprintf(errOut, "Generating %s (%d rows, about %s)\n", path, rows, measurements.FormatBytes(size))
 			})
 			if err == nil {
