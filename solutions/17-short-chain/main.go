@@ -542,15 +542,16 @@ var valueShapes = [2 * muls]uint64{
 }
 
 // lenShapes holds valueShapes' masks and multipliers indexed by the
-// distance from a value's ';' to its '\n' (4, 5 or 6), the multipliers 8
-// past the masks; the other entries are zero, for malformed lines.
+// distance from a value's ';' to its '\n' (4, 5 or 6: the '.' at bit 12,
+// 20 or 28), the multipliers 8 past the masks; the other entries are zero,
+// for malformed lines.
 var lenShapes = [16]uint64{
-	4:     0x0F000F0F00 >> 16, // d.d
-	5:     0x0F000F0F00 >> 8,  // dd.d and -d.d
-	6:     0x0F000F0F00,       // -dd.d
-	8 + 4: 0x640a0001 << 16,
-	8 + 5: 0x640a0001 << 8,
-	8 + 6: 0x640a0001,
+	4:     valueShapes[12], // d.d
+	5:     valueShapes[20], // dd.d and -d.d
+	6:     valueShapes[28], // -dd.d
+	8 + 4: valueShapes[muls+12],
+	8 + 5: valueShapes[muls+20],
+	8 + 6: valueShapes[muls+28],
 }
 
 // muls is the offset of the multipliers in valueShapes.
