@@ -142,6 +142,9 @@ func WriteLeaderboard(w io.Writer, s Suite, opt LeaderboardOptions) error {
 	if st := s.Get(KeyStations); st != "" {
 		data += ", " + st + " stations"
 	}
+	if pc := s.Get(KeyPageCache); pc != "" {
+		data += "; page cache: " + pc
+	}
 	fmt.Fprintf(&b, "- **Data:** %s\n", data)
 	cmd := s.Get(KeyCommand)
 	if cmd == "" {

@@ -27,6 +27,7 @@ type benchOptions struct {
 	Profile      bool
 	NoFloor      bool
 	FreshCache   bool
+	NoHold       bool
 	// Command is the command line, recorded in the results.
 	Command string
 
@@ -36,6 +37,8 @@ type benchOptions struct {
 	Build func() (func(context.Context, harness.Solution) (string, error), func(), error)
 	// Floor returns the command that reads every byte of the file, or nil.
 	Floor func(file string) (*harness.Command, error)
+	// Hold starts a process that holds the file mapped until stop.
+	Hold func(ctx context.Context, file string) (stop func() error, err error)
 	// Now is the clock that names the raw file.
 	Now func() time.Time
 	// Machine returns the machine's configuration keys.
@@ -49,6 +52,7 @@ func newCmdBench(io *ioStreams, command string, runF func(*benchOptions) error) 
 		Runner:  func() (harness.Runner, error) { return harness.NewProcessRunner() },
 		Build:   builder,
 		Floor:   selfFloor,
+		Hold:    selfHold,
 		Now:     time.Now,
 		Machine: func(ctx context.Context) []harness.Config { return harness.MachineConfig(ctx, ".") },
 	}
@@ -72,6 +76,12 @@ solution, --out/<UTC time>-<host>.txt (Go benchmark format: benchstat reads
 it) and --out/leaderboard.md are rewritten, so Ctrl-C keeps every finished
 result. The first row, "floor (read every byte)", times reading the whole
 file and is not verified.
+
+For the whole run a process of its own ("run hold") keeps every page of
+--file mapped, so that the file stays in the page cache as it was at the
+start: a kernel that reclaims file pages nobody maps (this project's VM
+runs such a DAMON scheme, see the README) would otherwise evict it while
+the slow steps run and the later steps would find it in a different state.
 
 Exits with status 1 if any solution failed.`,
 		Example: "  run bench --file data/measurements-10M-classic-seed1.txt\n  run bench --solutions '0[89]-*' --runs 20\n  run bench --profile --max-time 20s",
@@ -105,6 +115,7 @@ Exits with status 1 if any solution failed.`,
 	f.BoolVar(&opts.Profile, "profile", false, "one extra, untimed run per solution writing a CPU profile to --out/profiles/NAME.pprof")
 	f.BoolVar(&opts.NoFloor, "no-floor", false, "skip the floor row (reading every byte of the file)")
 	f.BoolVar(&opts.FreshCache, "fresh-cache", false, "drop --file from the page cache and read it back before timing (Linux): how the cache holds the file moves the system time of the steps that map it")
+	f.BoolVar(&opts.NoHold, "no-hold", false, "do not keep --file mapped by a \"run hold\" process for the whole run (Linux; elsewhere it is never held)")
 	return cmd
 }
 
@@ -126,6 +137,31 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 	}
 	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", data.Size.Rows, harness.FormatBytes(float64(data.Size.Bytes)), data.Stations, data.ExpectedFrom)
 	warnNotCached(errOut, data)
+	cache := "as found"
+	if opts.FreshCache {
+		cache = "fresh"
+	}
+	if !opts.NoHold && opts.Hold != nil {
+		stop, err := opts.Hold(ctx, opts.File)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", opts.File, err)
+		default:
+			fmt.Fprintf(errOut, "  Holding %s mapped until the end (run hold)\n", opts.File)
+			if opts.FreshCache {
+				cache = "fresh, held"
+			} else {
+				cache = "held"
+			}
+			defer func() {
+				if err := stop(); err != nil && ctx.Err() == nil {
+					fmt.Fprintf(errOut, "Warning: %v\n", err)
+				}
+			}()
+		}
+	}
 	fmt.Fprintln(errOut)
 
 	runner, err := opts.Runner()
@@ -146,7 +182,7 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 
 	config := opts.Machine(ctx)
 	config = append(config, data.Config()...)
-	config = append(config, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
+	config = append(config, harness.Config{Key: harness.KeyPageCache, Value: cache}, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
 	host := "unknown"
 	for _, c := range config {
 		if c.Key == harness.KeyHost {
@@ -207,6 +243,20 @@ func selfFloor(file string) (*harness.Command, error) {
 		return nil, fmt.Errorf("floor: %w", err)
 	}
 	return &harness.Command{Path: exe, Args: []string{"floor", file}}, nil
+}
+
+// selfHold starts this program's hidden "hold" subcommand on file and
+// returns its Stop.
+func selfHold(ctx context.Context, file string) (func() error, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("hold: %w", err)
+	}
+	h, err := harness.StartHolder(ctx, harness.Command{Path: exe, Args: []string{"hold", file}})
+	if err != nil {
+		return nil, err
+	}
+	return h.Stop, nil
 }
 
 // warnNotCached warns on w when less than harness.WellCached of the data

@@ -28,7 +28,7 @@ func TestBenchAndVerifyReal(t *testing.T) {
 
 	io, out, errOut := testIO()
 	code := runMain(context.Background(), io, []string{"bench", "--file", data, "--solutions-dir", sols,
-		"--runs", "2", "--warmup", "1", "--no-floor", "--out", filepath.Join(dir, "results")})
+		"--runs", "2", "--warmup", "1", "--no-floor", "--no-hold", "--out", filepath.Join(dir, "results")})
 	if code != exitFailed {
 		t.Errorf("exit %d, want %d: a solution failed\nstderr:\n%s", code, exitFailed, errOut)
 	}

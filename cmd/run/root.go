@@ -90,6 +90,7 @@ Makefile's bench, verify and compare targets call it.`,
 		newCmdCompare(io, nil),
 		newCmdNew(io, nil),
 		newCmdFloor(io, nil),
+		newCmdHold(io),
 	)
 	return root
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,10 +53,10 @@ func TestBenchFlags(t *testing.T) {
 		err  string
 	}{
 		{args: nil, want: func(o *benchOptions) {}},
-		{args: []string{"--file", "data/x.txt", "--runs", "5", "-w", "2", "--solutions", "0[5-9]-*", "--timeout", "1m", "--max-time", "20s", "--out", "/tmp/r", "--profile", "--no-floor", "--own-modules", "--fresh-cache"},
+		{args: []string{"--file", "data/x.txt", "--runs", "5", "-w", "2", "--solutions", "0[5-9]-*", "--timeout", "1m", "--max-time", "20s", "--out", "/tmp/r", "--profile", "--no-floor", "--own-modules", "--fresh-cache", "--no-hold"},
 			want: func(o *benchOptions) {
-				o.File, o.Runs, o.Warmup, o.Solutions, o.Timeout, o.MaxTime, o.Out, o.Profile, o.NoFloor, o.OwnModules, o.FreshCache =
-					"data/x.txt", 5, 2, "0[5-9]-*", time.Minute, 20*time.Second, "/tmp/r", true, true, true, true
+				o.File, o.Runs, o.Warmup, o.Solutions, o.Timeout, o.MaxTime, o.Out, o.Profile, o.NoFloor, o.OwnModules, o.FreshCache, o.NoHold =
+					"data/x.txt", 5, 2, "0[5-9]-*", time.Minute, 20*time.Second, "/tmp/r", true, true, true, true, true
 			}},
 		{args: []string{"--runs", "-1"}, err: "--runs must be at least 1 (or 0 for automatic), got -1"},
 		{args: []string{"--warmup", "-2"}, err: "--warmup must be at least 0 (or -1 for automatic), got -2"},
@@ -90,7 +91,7 @@ func TestBenchFlags(t *testing.T) {
 			}
 			want := &benchOptions{File: "data/measurements.txt", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute, Out: "results", SolutionsDir: "solutions", OwnModules: ownModulesDefault()}
 			tt.want(want)
-			got.IO, got.Runner, got.Build, got.Floor, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, ""
+			got.IO, got.Runner, got.Build, got.Floor, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("options\n got %+v\nwant %+v", got, want)
 			}
@@ -239,6 +240,7 @@ func TestBenchRunFake(t *testing.T) {
 
 	io, out, errOut := testIO()
 	runner := &fakeRunner{answer: []byte(answer)}
+	var held []string // the files Hold was called with, then "stopped"
 	opts := &benchOptions{
 		IO: io, File: data, Warmup: -1, MaxTime: time.Minute, Timeout: time.Minute,
 		SolutionsDir: filepath.Join(dir, "solutions"), Out: filepath.Join(dir, "results"),
@@ -250,6 +252,10 @@ func TestBenchRunFake(t *testing.T) {
 		Floor: func(file string) (*harness.Command, error) {
 			return &harness.Command{Path: "/bin/run", Args: []string{"floor", file}}, nil
 		},
+		Hold: func(_ context.Context, file string) (func() error, error) {
+			held = append(held, file)
+			return func() error { held = append(held, "stopped"); return nil }, nil
+		},
 		Now: func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
 		Machine: func(context.Context) []harness.Config {
 			return []harness.Config{{Key: "goos", Value: "linux"}, {Key: "goarch", Value: "amd64"}, {Key: "cores", Value: "2"}, {Key: "go", Value: "go1.26.8"}, {Key: "commit", Value: "abc1234"}, {Key: "host", Value: "box"}}
@@ -258,6 +264,9 @@ func TestBenchRunFake(t *testing.T) {
 	err := benchRun(context.Background(), opts)
 	if !errors.Is(err, errSilent) {
 		t.Errorf("benchRun = %v, want errSilent (exit 1) for the wrong solution", err)
+	}
+	if want := []string{data, "stopped"}; !slices.Equal(held, want) {
+		t.Errorf("Hold calls %q, want %q: the file held for the whole run, then let go", held, want)
 	}
 	clean := func(s string) string { return strings.ReplaceAll(s, dir, "$TMP") }
 	golden(t, "bench-fake.stderr", clean(errOut.String()))

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHoldRun: run hold says it holds the file and returns once its
+// standard input is at end of file; a missing file is an error naming it.
+func TestHoldRun(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "m.txt")
+	mustWrite(t, data, "Hamburg;12.0\n")
+	io, out, _ := testIO()
+	io.In = strings.NewReader("")
+	if err := holdRun(io, data); err != nil {
+		t.Fatalf("holdRun = %v", err)
+	}
+	if want := "holding " + data + " mapped\n"; out.String() != want {
+		t.Errorf("stdout %q, want %q", out.String(), want)
+	}
+	missing := filepath.Join(t.TempDir(), "missing.txt")
+	if err := holdRun(io, missing); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("holdRun(missing) = %v, want an error naming it", err)
+	}
+}
