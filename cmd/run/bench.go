@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/onebrc/onebrc/harness"
@@ -251,6 +252,10 @@ func selfHold(ctx context.Context, file string) (func() error, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("hold: %w", err)
+	}
+	if strings.HasSuffix(exe, ".test") {
+		// A test binary would run its tests again, each starting holders.
+		return nil, errors.New("hold: not from a test binary (tests inject Hold or pass --no-hold)")
 	}
 	h, err := harness.StartHolder(ctx, harness.Command{Path: exe, Args: []string{"hold", file}})
 	if err != nil {

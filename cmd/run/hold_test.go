@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,5 +23,18 @@ func TestHoldRun(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.txt")
 	if err := holdRun(io, missing); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("holdRun(missing) = %v, want an error naming it", err)
+	}
+}
+
+// TestSelfHoldRefusesTestBinary: from a test binary, selfHold starts
+// nothing (the binary would run its tests again instead of holding).
+func TestSelfHoldRefusesTestBinary(t *testing.T) {
+	stop, err := selfHold(context.Background(), "data/measurements.txt")
+	if err == nil {
+		stop()
+		t.Fatal("selfHold started a holder from a test binary")
+	}
+	if !strings.Contains(err.Error(), "not from a test binary") {
+		t.Errorf("selfHold = %v, want the test-binary refusal", err)
 	}
 }

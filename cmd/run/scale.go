@@ -34,6 +34,7 @@ type scaleOptions struct {
 	Timeout      time.Duration
 	MaxTime      time.Duration
 	FreshCache   bool
+	NoHold       bool
 	// Render re-renders the report from Raw (or the newest scale raw file
 	// in Out) instead of running a sweep.
 	Render bool
@@ -49,6 +50,8 @@ type scaleOptions struct {
 	Pin harness.PinFunc
 	// Build returns the build function and its clean-up.
 	Build func() (func(context.Context, harness.Solution) (string, error), func(), error)
+	// Hold starts a process that holds a data file mapped until stop.
+	Hold func(ctx context.Context, file string) (stop func() error, err error)
 	// Now is the clock that names the raw file.
 	Now func() time.Time
 	// Machine returns the machine's configuration keys.
@@ -76,6 +79,7 @@ func newCmdScale(io *ioStreams, command string, runF func(*scaleOptions) error) 
 		Runner:  func() (harness.Runner, error) { return harness.NewProcessRunner() },
 		Pin:     harness.PinCPUs,
 		Build:   builder,
+		Hold:    selfHold,
 		Now:     time.Now,
 		Machine: func(ctx context.Context) []harness.Config { return harness.MachineConfig(ctx, ".") },
 	}
@@ -150,6 +154,7 @@ Exits with status 1 if any solution failed at any point.`,
 	f.StringVar(&opts.DataDir, "data-dir", "data", "directory of the data files (generated there when missing)")
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, scale.md and its charts")
 	f.BoolVar(&opts.FreshCache, "fresh-cache", false, "drop each data file from the page cache and read it back before its points (Linux; see run bench --fresh-cache)")
+	f.BoolVar(&opts.NoHold, "no-hold", false, "do not keep each data file mapped by a \"run hold\" process while its points run (Linux; see run bench)")
 	f.IntVarP(&opts.Runs, "runs", "r", 0, "exact number of timed runs per solution and point (0: automatic)")
 	f.IntVarP(&opts.Warmup, "warmup", "w", def.Warmup, "exact number of warm-up runs per solution and point (-1: automatic, one unless the first run is slow)")
 	f.DurationVar(&opts.Timeout, "timeout", def.Timeout, "kill a run (its whole process group) after this long; 0 for never")
@@ -227,12 +232,18 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 	errOut := opts.IO.ErrOut
 	fmt.Fprintf(errOut, "Scale sweep: %d solutions at %d points (%d sizes × %d core counts)\n\n",
 		len(sols), len(opts.Rows)*len(opts.Cores), len(opts.Rows), len(opts.Cores))
+	// The data file of the points running now is held mapped (see run
+	// bench); stopHold lets it go before the next file is read.
+	stopHold := func() {}
+	defer func() { stopHold() }()
 	rep := harness.NewReporter(errOut, opts.IO.ErrTerminal)
 	suite, err := harness.Scale(ctx, harness.ScaleOptions{
 		Solutions: sols,
 		Rows:      opts.Rows,
 		Cores:     opts.Cores,
 		Data: func(ctx context.Context, rows int64) (harness.Data, error) {
+			stopHold()
+			stopHold = func() {}
 			d, err := harness.LoadScaleData(ctx, opts.DataDir, rows, opts.Stations, opts.Seed, opts.FreshCache, func(path string, size int64) {
 				fmt.Fprintf(errOut, "Generating %s (%d rows, about %s)\n", path, rows, measurements.FormatBytes(size))
 			})
@@ -240,6 +251,22 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 				fmt.Fprintf(errOut, "Data: %s: %d rows, %s, %d stations; expected answer: %s\n",
 					d.Path, d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
 				warnNotCached(errOut, d)
+				if !opts.NoHold && opts.Hold != nil {
+					stop, herr := opts.Hold(ctx, d.Path)
+					switch {
+					case ctx.Err() != nil:
+						return d, ctx.Err()
+					case herr != nil:
+						fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", d.Path, herr)
+					default:
+						fmt.Fprintf(errOut, "  Holding %s mapped while its points run (run hold)\n", d.Path)
+						stopHold = func() {
+							if err := stop(); err != nil && ctx.Err() == nil {
+								fmt.Fprintf(errOut, "Warning: %v\n", err)
+							}
+						}
+					}
+				}
 				fmt.Fprintln(errOut)
 			}
 			return d, err

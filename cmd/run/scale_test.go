@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,10 +26,10 @@ func TestScaleFlags(t *testing.T) {
 	}{
 		{args: []string{}, want: func(o *scaleOptions) {}},
 		{args: []string{"--rows", "10M,1e6,1_000_000", "--cores", "1,1", "--solutions", "1[01]-*", "--stations", "10k", "--seed", "7",
-			"--data-dir", "d", "--out", "o", "--runs", "5", "-w", "2", "--max-time", "20s", "--timeout", "1m", "--own-modules", "--solutions-dir", "s", "--fresh-cache"},
+			"--data-dir", "d", "--out", "o", "--runs", "5", "-w", "2", "--max-time", "20s", "--timeout", "1m", "--own-modules", "--solutions-dir", "s", "--fresh-cache", "--no-hold"},
 			want: func(o *scaleOptions) {
 				o.Rows, o.Cores, o.Solutions, o.Stations, o.Seed, o.DataDir, o.Out = []int64{1e6, 1e7}, []int{1}, "1[01]-*", "10k", 7, "d", "o"
-				o.Runs, o.Warmup, o.MaxTime, o.Timeout, o.OwnModules, o.SolutionsDir, o.FreshCache = 5, 2, 20*time.Second, time.Minute, true, "s", true
+				o.Runs, o.Warmup, o.MaxTime, o.Timeout, o.OwnModules, o.SolutionsDir, o.FreshCache, o.NoHold = 5, 2, 20*time.Second, time.Minute, true, "s", true, true
 			}},
 		{args: []string{"--cores", fmt.Sprintf("%d,1", cpus)}, want: func(o *scaleOptions) {
 			o.Cores = []int{1}
@@ -80,7 +81,7 @@ func TestScaleFlags(t *testing.T) {
 				CPUs: cpus,
 			}
 			tt.want(want)
-			got.IO, got.Runner, got.Pin, got.Build, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, ""
+			got.IO, got.Runner, got.Pin, got.Build, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("options\n got %+v\nwant %+v", got, want)
 			}
@@ -134,6 +135,7 @@ func TestScaleRunFake(t *testing.T) {
 	out := filepath.Join(dir, "results")
 	mustWrite(t, filepath.Join(out, "leaderboard.md"), "# Leaderboard\n")
 	var pins []int
+	var held []string // the files Hold was called with, each followed by "stopped" when let go
 	io, stdout, stderr := testIO()
 	runner := &scaleFakeRunner{}
 	opts := &scaleOptions{
@@ -150,12 +152,19 @@ func TestScaleRunFake(t *testing.T) {
 		Build: func() (func(context.Context, harness.Solution) (string, error), func(), error) {
 			return func(_ context.Context, s harness.Solution) (string, error) { return "/bin/" + s.Name, nil }, func() {}, nil
 		},
+		Hold: func(_ context.Context, file string) (func() error, error) {
+			held = append(held, filepath.Base(file))
+			return func() error { held = append(held, "stopped"); return nil }, nil
+		},
 		Now: func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
 		Machine: func(context.Context) []harness.Config {
 			return []harness.Config{{Key: "goos", Value: "linux"}, {Key: "goarch", Value: "amd64"}, {Key: "cores", Value: "2"}, {Key: "go", Value: "go1.26.8"}, {Key: "commit", Value: "abc1234"}, {Key: "host", Value: "box"}}
 		},
 	}
 	err := scaleRun(context.Background(), opts)
+	if want := []string{"measurements-1000-classic-seed1.txt", "stopped", "measurements-10000-classic-seed1.txt", "stopped"}; !slices.Equal(held, want) {
+		t.Errorf("Hold calls %q, want %q: each file held while its points run", held, want)
+	}
 	if !errors.Is(err, errSilent) {
 		t.Errorf("scaleRun = %v, want errSilent (exit 1) for the wrong solution", err)
 	}
