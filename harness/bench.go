@@ -118,10 +118,11 @@ func LoadData(ctx context.Context, path string) (Data, error) {
 // (FileHugePages) and the mapped steps spent 0.06-0.14 s of system time,
 // even with memory full of another file; with part of it pushed out by
 // another file and read back without a drop, 0.45-0.66 s (see the
-// README). The state is the one at the start: in a full run of every step
-// the mapped steps still spent 0.38-0.46 s, the hour of early steps having
-// changed it again. Where DropCached is unsupported LoadFreshData returns
-// its error.
+// README). That state lasts only while the file stays cached: on that VM a
+// DAMON scheme pages out file pages that no process maps a minute after
+// their last use, and a full run of every step without a holder (see
+// HoldMapped) found the mapped steps at 0.38-0.46 s again. Where
+// DropCached is unsupported LoadFreshData returns its error.
 func LoadFreshData(ctx context.Context, path string) (Data, error) {
 	if err := DropCached(path); err != nil {
 		return Data{}, err
