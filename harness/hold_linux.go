@@ -21,25 +21,12 @@ import (
 // way it is, for a whole benchmark. Memory pressure still reclaims mapped
 // pages: nothing is locked.
 func HoldMapped(path string) (release func() error, err error) {
-	f, err := os.Open(path)
+	m, err := mapFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("harness: hold: %w", err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("harness: hold: %w", err)
-	}
-	size := st.Size()
-	if size == 0 {
-		return func() error { return nil }, nil // mmap refuses length 0
-	}
-	if int64(int(size)) != size {
-		return nil, fmt.Errorf("harness: hold: %s: too large to map", path)
-	}
-	m, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
-	if err != nil {
-		return nil, fmt.Errorf("harness: hold: mmap %s: %w", path, err)
+	if m == nil {
+		return func() error { return nil }, nil // an empty file
 	}
 	if err := unix.Madvise(m, unix.MADV_POPULATE_READ); err != nil {
 		if !errors.Is(err, unix.EINVAL) {

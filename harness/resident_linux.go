@@ -14,29 +14,16 @@ import (
 // cache, from mincore(2) on a read-only mapping of it (mapping the file
 // and asking reads none of it). An empty file counts as resident.
 func Resident(path string) (float64, error) {
-	f, err := os.Open(path)
+	m, err := mapFile(path)
 	if err != nil {
 		return 0, fmt.Errorf("harness: resident: %w", err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("harness: resident: %w", err)
-	}
-	size := st.Size()
-	if size == 0 {
+	if m == nil {
 		return 1, nil
 	}
-	if int64(int(size)) != size {
-		return 0, fmt.Errorf("harness: resident: %s: too large to map", path)
-	}
-	m, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
-	if err != nil {
-		return 0, fmt.Errorf("harness: resident: mmap %s: %w", path, err)
-	}
 	defer unix.Munmap(m)
-	page := int64(os.Getpagesize())
-	vec := make([]byte, (size+page-1)/page)
+	page := os.Getpagesize()
+	vec := make([]byte, (len(m)+page-1)/page)
 	if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&m[0])), uintptr(len(m)), uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
 		return 0, fmt.Errorf("harness: resident: mincore %s: %w", path, errno)
 	}
@@ -45,6 +32,32 @@ func Resident(path string) (float64, error) {
 		in += int(v & 1) // the low bit: the page is resident
 	}
 	return float64(in) / float64(len(vec)), nil
+}
+
+// mapFile maps the file at path read-only and shared, or returns nil for
+// an empty file (mmap refuses length 0). The caller unmaps it.
+func mapFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *PathError: "open PATH: ..."
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	if size == 0 {
+		return nil, nil
+	}
+	if int64(int(size)) != size {
+		return nil, fmt.Errorf("%s: too large to map", path)
+	}
+	m, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("mmap %s: %w", path, err)
+	}
+	return m, nil
 }
 
 // DropCached asks the kernel to drop the file at path from the page cache
