@@ -14,12 +14,12 @@ import (
 // HoldMapped maps the file at path read-only and faults every page of it
 // into the mapping (madvise MADV_POPULATE_READ, Linux 5.14 and later; one
 // read per page before that), reading from disk what the page cache lacks.
-// The pages stay mapped until release unmaps them. A page that a process
-// maps is one that proactive reclaim set to take unmapped file pages only
-// (see the README: this project's VM runs such a DAMON scheme) leaves in
-// the page cache, so `run hold` keeps the data file cached, and cached the
-// way it is, for a whole benchmark. Memory pressure still reclaims mapped
-// pages: nothing is locked.
+// The pages stay mapped until release unmaps them. Proactive reclaim that
+// takes only the file pages no process maps (this project's VM runs such a
+// DAMON scheme; see the README) passes them over, so while `run hold`
+// holds the data file it stays cached, in the folios it was read into, for
+// the whole benchmark. Memory pressure still reclaims mapped pages: nothing
+// is locked.
 func HoldMapped(path string) (release func() error, err error) {
 	m, err := mapFile(path)
 	if err != nil {
