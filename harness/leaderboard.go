@@ -210,7 +210,9 @@ How to read it:
 - **user / sys**: the median user and system CPU time of the process tree. The
   system time of a step that maps the file depends on the state of the page cache
   as well as on the step (see the README), so compare it within one run, and quote
-  a time with it.
+  a time with it. "page cache: held" on the Data line means a process kept the
+  file mapped for the whole run (run hold), so that state did not change between
+  the steps; "fresh" that the file was dropped and read back first.
 - **peak RSS**: the largest peak resident set size (ru_maxrss) of any process of
   the solution's process tree, over its runs. Pages of a memory-mapped file count
   in RSS once touched, so a step that maps the file shows up to the file's size
