@@ -119,9 +119,10 @@ func LoadData(ctx context.Context, path string) (Data, error) {
 // even with memory full of another file; with part of it pushed out by
 // another file and read back without a drop, 0.45-0.66 s (see the
 // README). That state lasts only while the file stays cached: on that VM a
-// DAMON scheme pages out file pages that no process maps a minute after
-// their last use, and a full run of every step without a holder (see
-// HoldMapped) found the mapped steps at 0.38-0.46 s again. Where
+// DAMON scheme pages out the file pages that no process maps and that were
+// used at most once in the last minute, and a full run of every step
+// without a holder (see HoldMapped) found the mapped steps at 0.38-0.46 s
+// again. Where
 // DropCached is unsupported LoadFreshData returns its error.
 func LoadFreshData(ctx context.Context, path string) (Data, error) {
 	if err := DropCached(path); err != nil {
