@@ -58,6 +58,7 @@ func TestBenchFlags(t *testing.T) {
 				o.File, o.Runs, o.Warmup, o.Solutions, o.Timeout, o.MaxTime, o.Out, o.Profile, o.NoFloor, o.OwnModules, o.FreshCache, o.NoHold =
 					"data/x.txt", 5, 2, "0[5-9]-*", time.Minute, 20*time.Second, "/tmp/r", true, true, true, true, true
 			}},
+		{args: []string{"--fresh-cache=false"}, want: func(o *benchOptions) { o.FreshCache = false }},
 		{args: []string{"--runs", "-1"}, err: "--runs must be at least 1 (or 0 for automatic), got -1"},
 		{args: []string{"--warmup", "-2"}, err: "--warmup must be at least 0 (or -1 for automatic), got -2"},
 		{args: []string{"--max-time", "0s"}, err: "--max-time must be positive, got 0s"},
@@ -89,7 +90,7 @@ func TestBenchFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := &benchOptions{File: "data/measurements.txt", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute, Out: "results", SolutionsDir: "solutions", OwnModules: ownModulesDefault()}
+			want := &benchOptions{File: "data/measurements.txt", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute, Out: "results", SolutionsDir: "solutions", OwnModules: ownModulesDefault(), FreshCache: freshCacheDefault()}
 			tt.want(want)
 			got.IO, got.Runner, got.Build, got.Floor, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
 			if !reflect.DeepEqual(got, want) {

@@ -153,7 +153,7 @@ Exits with status 1 if any solution failed at any point.`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "the generator's seed")
 	f.StringVar(&opts.DataDir, "data-dir", "data", "directory of the data files (generated there when missing)")
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, scale.md and its charts")
-	f.BoolVar(&opts.FreshCache, "fresh-cache", false, "drop each data file from the page cache and read it back before its points (Linux; see run bench --fresh-cache)")
+	f.BoolVar(&opts.FreshCache, "fresh-cache", freshCacheDefault(), "drop each data file from the page cache and read it back before its points (the default on Linux; see run bench --fresh-cache)")
 	f.BoolVar(&opts.NoHold, "no-hold", false, "do not keep each data file mapped by a \"run hold\" process while its points run (Linux; see run bench)")
 	f.IntVarP(&opts.Runs, "runs", "r", 0, "exact number of timed runs per solution and point (0: automatic)")
 	f.IntVarP(&opts.Warmup, "warmup", "w", def.Warmup, "exact number of warm-up runs per solution and point (-1: automatic, one unless the first run is slow)")

@@ -78,7 +78,7 @@ func TestScaleFlags(t *testing.T) {
 			want := &scaleOptions{
 				Rows: []int64{1e6, 1e7, 1e8, 1e9}, Cores: defaultCores(cpus), SolutionsDir: "solutions", OwnModules: ownModulesDefault(),
 				Stations: "classic", Seed: 1, DataDir: "data", Out: "results", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute,
-				CPUs: cpus,
+				CPUs: cpus, FreshCache: freshCacheDefault(),
 			}
 			tt.want(want)
 			got.IO, got.Runner, got.Pin, got.Build, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
