@@ -97,7 +97,10 @@ Data files: --data-dir/measurements-<rows>-<stations>-seed<seed>.txt with
 rows as a plain integer (the Makefile's name for ROWS=10000000), generated
 with cmd/gen's library when missing, expected answer beside it. For 1e9
 classic rows with seed 1 the Makefile's default data/measurements.txt is
-used when it and its .out exist.
+used when it and its .out exist. On Linux each file is dropped from the
+page cache and read back before its points (--fresh-cache=false skips it),
+and a "run hold" process keeps it mapped while its points run (--no-hold
+skips it), as "run bench" does.
 
 Cores: a run on n cores gets GOMAXPROCS=n in its environment and its CPU
 affinity set to the first n CPUs the harness may use; the harness sets it
