@@ -79,9 +79,11 @@ it) and --out/leaderboard.md are rewritten, so Ctrl-C keeps every finished
 result. The first row, "floor (read every byte)", times reading the whole
 file and is not verified.
 
-For the whole run a process of its own ("run hold") keeps every page of
---file mapped, so that the file stays in the page cache as it was at the
-start: a kernel that reclaims file pages nobody maps (this project's VM
+On Linux --file is first dropped from the page cache and read back
+(--fresh-cache, on by default there), which leaves it cached in large
+folios. For the whole run a process of its own ("run hold") keeps every
+page of it mapped, so that the file stays in the page cache as it was at
+the start: a kernel that reclaims file pages nobody maps (this project's VM
 runs such a DAMON scheme, see the README) would otherwise evict it while
 the slow steps run and the later steps would find it in a different state.
 
