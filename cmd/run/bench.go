@@ -81,9 +81,9 @@ file and is not verified.
 
 On Linux --file is first dropped from the page cache and read back
 (--fresh-cache, on by default there), which leaves it cached in large
-folios. For the whole run a process of its own ("run hold") keeps every
-page of it mapped, so that the file stays in the page cache as it was at
-the start: a kernel that reclaims file pages nobody maps (this project's VM
+folios where memory is free. For the whole run a process of its own
+("run hold") keeps every page of it mapped, so that the file stays in the
+page cache as it was at the start: a kernel that reclaims file pages nobody maps (this project's VM
 runs such a DAMON scheme, see the README) would otherwise evict it while
 the slow steps run and the later steps would find it in a different state.
 
