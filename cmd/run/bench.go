@@ -83,9 +83,10 @@ On Linux --file is first dropped from the page cache and read back
 (--fresh-cache, on by default there), which leaves it cached in large
 folios where memory is free. For the whole run a process of its own
 ("run hold") keeps every page of it mapped, so that the file stays in the
-page cache as it was at the start: a kernel that reclaims file pages nobody maps (this project's VM
-runs such a DAMON scheme, see the README) would otherwise evict it while
-the slow steps run and the later steps would find it in a different state.
+page cache as it was at the start: a kernel that reclaims file pages
+nobody maps (this project's VM runs such a DAMON scheme, see the README)
+would otherwise evict it while the slow steps run, and the later steps
+would find it in a different state.
 
 Exits with status 1 if any solution failed.`,
 		Example: "  run bench --file data/measurements-10M-classic-seed1.txt\n  run bench --solutions '0[89]-*' --runs 20\n  run bench --profile --max-time 20s",
