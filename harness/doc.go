@@ -10,7 +10,10 @@
 // expected answer ([ExpectedAnswer]: the .out beside it, or verify's
 // reference aggregator); [LoadFreshData] first drops the file from the
 // page cache ([DropCached]) so that the runs find it as one fresh read
-// leaves it. [Bench] then takes
+// leaves it. A [Holder] (the CLI's "run hold", which calls [HoldMapped])
+// then keeps the file mapped in a process of its own until the end, so
+// that reclaim of unmapped file pages cannot change that state between
+// the steps. [Bench] then takes
 // each solution in turn: [Build] compiles it once, and a [Runner] executes
 // it as its own process under a [Policy] (warm-up and timed runs), every
 // run checked with verify.Compare. The floor row, a program that reads
