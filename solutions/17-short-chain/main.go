@@ -67,9 +67,18 @@ func main() {
 
 // segmentSize is the size of the pieces of the file that workers claim
 // one at a time, and cursors the number of lines each has in flight.
+//
+// releaseLag is how far a segment's release stays behind its end: the
+// worker that starts the next segment reads the byte before it (lineStart),
+// and a release that had dropped that byte already would see its page (a
+// 2 MiB folio, when the page cache holds the file in them) mapped again for
+// the rest of the run. With one worker that was every segment's last 2 MiB:
+// 0.8 GB of the 1B-row file. The lagging part goes with the next segment's
+// release; 2 MiB keeps every release aligned to those folios.
 const (
 	segmentSize = 32 << 20
 	cursors     = 2
+	releaseLag  = 2 << 20
 )
 
 // run aggregates the file named by args[0] and writes the answer to stdout.
@@ -120,7 +129,10 @@ func run(args []string, stdout io.Writer) error {
 
 // aggregate splits data into segments of size bytes, which the given number
 // of workers claim in turn, and returns one Station per distinct name. After
-// a worker is done with a segment it passes it to release.
+// a worker is done with a segment it passes to release the segment but its
+// last releaseLag bytes, and the last releaseLag bytes of the segment
+// before it (the last segment: through the end of data). The ranges are
+// disjoint and cover data once.
 func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.Station, error) {
 	tables := make([]*table, workers)
 	var next atomic.Int64 // index of the next unclaimed segment
@@ -142,7 +154,11 @@ func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.S
 					full.Store(true)
 					return
 				}
-				release(data[start:end])
+				lo, hi := max(start-releaseLag, 0), max(end-releaseLag, 0)
+				if end == len(data) {
+					hi = end
+				}
+				release(data[lo:hi])
 			}
 		}()
 	}

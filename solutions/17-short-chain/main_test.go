@@ -454,3 +454,46 @@ func BenchmarkSegment(b *testing.B) {
 		})
 	}
 }
+
+// TestReleaseLag: with one worker, nothing reads a byte of data after it
+// was released, and the released ranges cover data once. The test's
+// release overwrites what it is given with '\n': a later read of those
+// bytes would start a segment in the middle of a line and change the
+// answer. Without releaseLag it does: the next segment's lineStart reads
+// the byte before that segment.
+func TestReleaseLag(t *testing.T) {
+	var b bytes.Buffer
+	if _, err := measurements.Write(context.Background(), &b, measurements.Options{Rows: 1_500_000, Stations: "classic", Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	want, err := verify.Aggregate(bytes.NewReader(data), "m.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 4 << 20 // segments of 2 releaseLags, 5 or 6 of them
+	next := 0             // where the released ranges have reached
+	release := func(r []byte) {
+		if len(r) == 0 {
+			return
+		}
+		off := int(uintptr(unsafe.Pointer(&r[0])) - uintptr(unsafe.Pointer(&data[0])))
+		if off != next {
+			t.Errorf("released [%d, %d), want it to start at %d", off, off+len(r), next)
+		}
+		next = off + len(r)
+		for i := range r {
+			r[i] = '\n'
+		}
+	}
+	stations, err := aggregate(data, size, 1, release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != len(data) {
+		t.Errorf("released up to %d of %d bytes", next, len(data))
+	}
+	if got, want := verify.Format(stations), verify.Format(want); !bytes.Equal(got, want) {
+		t.Errorf("a segment read released bytes: the answer differs\n got %.200s\nwant %.200s", got, want)
+	}
+}
