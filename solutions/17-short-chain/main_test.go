@@ -472,7 +472,7 @@ func TestReleaseLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	const size = 4 << 20 // segments of 2 releaseLags, 5 or 6 of them
-	next := 0             // where the released ranges have reached
+	next := 0            // where the released ranges have reached
 	release := func(r []byte) {
 		if len(r) == 0 {
 			return
