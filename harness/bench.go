@@ -122,8 +122,7 @@ func LoadData(ctx context.Context, path string) (Data, error) {
 // DAMON scheme pages out the file pages that no process maps and that were
 // used at most once in the last minute, and a full run of every step
 // without a holder (see HoldMapped) found the mapped steps at 0.38-0.46 s
-// again. Where
-// DropCached is unsupported LoadFreshData returns its error.
+// again. Where DropCached is unsupported LoadFreshData returns its error.
 func LoadFreshData(ctx context.Context, path string) (Data, error) {
 	if err := DropCached(path); err != nil {
 		return Data{}, err

@@ -146,25 +146,17 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 	if opts.FreshCache {
 		cache = "fresh"
 	}
-	if !opts.NoHold && opts.Hold != nil {
-		stop, err := opts.Hold(ctx, opts.File)
+	if !opts.NoHold {
+		stop, held, err := startHold(ctx, opts.Hold, opts.File, errOut, "until the end")
+		if err != nil {
+			return err
+		}
+		defer stop()
 		switch {
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case err != nil:
-			fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", opts.File, err)
-		default:
-			fmt.Fprintf(errOut, "  Holding %s mapped until the end (run hold)\n", opts.File)
-			if opts.FreshCache {
-				cache = "fresh, held"
-			} else {
-				cache = "held"
-			}
-			defer func() {
-				if err := stop(); err != nil && ctx.Err() == nil {
-					fmt.Fprintf(errOut, "Warning: %v\n", err)
-				}
-			}()
+		case held && opts.FreshCache:
+			cache = "fresh, held"
+		case held:
+			cache = "held"
 		}
 	}
 	fmt.Fprintln(errOut)

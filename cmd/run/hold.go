@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -20,6 +21,31 @@ func newCmdHold(io *ioStreams) *cobra.Command {
 			return holdRun(io, args[0])
 		},
 	}
+}
+
+// startHold starts hold on file (nil: none) and says on errOut whether the
+// file is held "until" what. It returns the function that lets the file
+// go, warning on errOut if that fails while ctx is still live, and whether
+// the file is held; a holder that does not start is reported, not an
+// error, unless ctx is done.
+func startHold(ctx context.Context, hold func(context.Context, string) (func() error, error), file string, errOut io.Writer, until string) (stop func(), held bool, err error) {
+	if hold == nil {
+		return func() {}, false, nil
+	}
+	release, err := hold(ctx, file)
+	switch {
+	case ctx.Err() != nil:
+		return func() {}, false, ctx.Err()
+	case err != nil:
+		fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", file, err)
+		return func() {}, false, nil
+	}
+	fmt.Fprintf(errOut, "  Holding %s mapped %s (run hold)\n", file, until)
+	return func() {
+		if err := release(); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(errOut, "Warning: %v\n", err)
+		}
+	}, true, nil
 }
 
 // holdRun holds file mapped (harness.HoldMapped), says so in one line on

@@ -254,20 +254,10 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 				fmt.Fprintf(errOut, "Data: %s: %d rows, %s, %d stations; expected answer: %s\n",
 					d.Path, d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
 				warnNotCached(errOut, d)
-				if !opts.NoHold && opts.Hold != nil {
-					stop, herr := opts.Hold(ctx, d.Path)
-					switch {
-					case ctx.Err() != nil:
-						return d, ctx.Err()
-					case herr != nil:
-						fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", d.Path, herr)
-					default:
-						fmt.Fprintf(errOut, "  Holding %s mapped while its points run (run hold)\n", d.Path)
-						stopHold = func() {
-							if err := stop(); err != nil && ctx.Err() == nil {
-								fmt.Fprintf(errOut, "Warning: %v\n", err)
-							}
-						}
+				if !opts.NoHold {
+					var herr error
+					if stopHold, _, herr = startHold(ctx, opts.Hold, d.Path, errOut, "while its points run"); herr != nil {
+						return d, herr
 					}
 				}
 				fmt.Fprintln(errOut)
