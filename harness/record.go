@@ -114,10 +114,10 @@ const (
 	KeyBytes    = "bytes"
 	KeyStations = "stations"
 	KeyCommand  = "command"
-	// KeyPageCache says how run bench kept the data file in the page cache:
-	// "fresh" (dropped and read back first, --fresh-cache) and/or "held"
-	// (mapped by run hold for the whole run), or "as found". Raw files
-	// from before it have none.
+	// KeyPageCache says how run bench kept the data file in the page cache
+	// (run scale: every data file): "fresh" (dropped and read back first,
+	// --fresh-cache) and/or "held" (mapped by run hold while it was timed),
+	// or "as found". Raw files from before it have none.
 	KeyPageCache = "page-cache"
 )
 

@@ -144,7 +144,11 @@ func WriteScaleReport(w io.Writer, s ScaleSuite, opt ScaleReportOptions) error {
 	if set := s.Get(KeyStationSet); set != "" {
 		data = fmt.Sprintf("%s stations, seed %s: ", set, s.Get(KeySeed))
 	}
-	fmt.Fprintf(&b, "- **Data:** %s%s\n", data, strings.Join(files, "; "))
+	data += strings.Join(files, "; ")
+	if pc := s.Get(KeyPageCache); pc != "" {
+		data += "; page cache: " + pc
+	}
+	fmt.Fprintf(&b, "- **Data:** %s\n", data)
 	fmt.Fprintf(&b, "- **Cores:** %s; a run on n cores has GOMAXPROCS=n and its CPU affinity set to the first n CPUs\n", joinInts(counts))
 	if cmd := s.Get(KeyCommand); cmd != "" {
 		fmt.Fprintf(&b, "- **Reproduce:** `%s`\n", cmd)

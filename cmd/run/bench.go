@@ -142,23 +142,16 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 	}
 	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", data.Size.Rows, harness.FormatBytes(float64(data.Size.Bytes)), data.Stations, data.ExpectedFrom)
 	warnNotCached(errOut, data)
-	cache := "as found"
-	if opts.FreshCache {
-		cache = "fresh"
-	}
+	held := false
 	if !opts.NoHold {
-		stop, held, err := startHold(ctx, opts.Hold, opts.File, errOut, "until the end")
+		stop, ok, err := startHold(ctx, opts.Hold, opts.File, errOut, "until the end")
 		if err != nil {
 			return err
 		}
 		defer stop()
-		switch {
-		case held && opts.FreshCache:
-			cache = "fresh, held"
-		case held:
-			cache = "held"
-		}
+		held = ok
 	}
+	cache := pageCache(opts.FreshCache, held)
 	fmt.Fprintln(errOut)
 
 	runner, err := opts.Runner()

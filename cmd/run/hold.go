@@ -48,6 +48,21 @@ func startHold(ctx context.Context, hold func(context.Context, string) (func() e
 	}, true, nil
 }
 
+// pageCache returns the value of the page-cache key (harness.KeyPageCache)
+// of a run whose data file was dropped and read back first (fresh) or not,
+// and held mapped for the whole run (held) or not.
+func pageCache(fresh, held bool) string {
+	switch {
+	case fresh && held:
+		return "fresh, held"
+	case held:
+		return "held"
+	case fresh:
+		return "fresh"
+	}
+	return "as found"
+}
+
 // holdRun holds file mapped (harness.HoldMapped), says so in one line on
 // standard output, and waits for standard input to close: run bench
 // closes it after the last solution, and so does its exit.

@@ -38,3 +38,21 @@ func TestSelfHoldRefusesTestBinary(t *testing.T) {
 		t.Errorf("selfHold = %v, want the test-binary refusal", err)
 	}
 }
+
+// TestPageCache: the page-cache key for each way a run can find its data
+// file.
+func TestPageCache(t *testing.T) {
+	for _, c := range []struct {
+		fresh, held bool
+		want        string
+	}{
+		{true, true, "fresh, held"},
+		{false, true, "held"},
+		{true, false, "fresh"},
+		{false, false, "as found"},
+	} {
+		if got := pageCache(c.fresh, c.held); got != c.want {
+			t.Errorf("pageCache(fresh=%v, held=%v) = %q, want %q", c.fresh, c.held, got, c.want)
+		}
+	}
+}

@@ -239,6 +239,7 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 	// bench); stopHold lets it go before the next file is read.
 	stopHold := func() {}
 	defer func() { stopHold() }()
+	held := !opts.NoHold // every data file so far was held
 	rep := harness.NewReporter(errOut, opts.IO.ErrTerminal)
 	suite, err := harness.Scale(ctx, harness.ScaleOptions{
 		Solutions: sols,
@@ -256,9 +257,11 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 				warnNotCached(errOut, d)
 				if !opts.NoHold {
 					var herr error
-					if stopHold, _, herr = startHold(ctx, opts.Hold, d.Path, errOut, "while its points run"); herr != nil {
+					var ok bool
+					if stopHold, ok, herr = startHold(ctx, opts.Hold, d.Path, errOut, "while its points run"); herr != nil {
 						return d, herr
 					}
+					held = held && ok
 				}
 				fmt.Fprintln(errOut)
 			}
@@ -273,6 +276,12 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 		},
 		Progress: rep.Event,
 		Record: func(s harness.ScaleSuite) error {
+			// How the page cache held the data files is known once they
+			// are read: the same for all of them but where a holder did
+			// not start.
+			s.Config = append(slices.DeleteFunc(slices.Clone(s.Config), func(c harness.Config) bool {
+				return c.Key == harness.KeyPageCache
+			}), harness.Config{Key: harness.KeyPageCache, Value: pageCache(opts.FreshCache, held)})
 			if err := harness.SaveScaleRaw(raw, s); err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -231,5 +232,51 @@ func TestScaleExitCodes(t *testing.T) {
 		if code := runMain(context.Background(), io, tt.args); code != tt.code || errOut.String() != tt.stderr {
 			t.Errorf("run %q: exit %d, stderr %q; want %d, %q", tt.args, code, errOut.String(), tt.code, tt.stderr)
 		}
+	}
+}
+
+// TestScaleRunHoldFails: a sweep whose holder starts for its first data
+// file but not for its second records the page cache as "fresh" only,
+// and still runs every point.
+func TestScaleRunHoldFails(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "solutions", "01-naive", "main.go"), "package main\n\nfunc main() {}\n")
+	out := filepath.Join(dir, "results")
+	io, _, stderr := testIO()
+	runner := &scaleFakeRunner{}
+	holds := 0
+	opts := &scaleOptions{
+		IO: io, Rows: []int64{1000, 2000}, Cores: []int{1}, Stations: "classic", Seed: 1,
+		DataDir: filepath.Join(dir, "data"), Out: out, Runs: 1, Warmup: 0, MaxTime: time.Minute, Timeout: time.Minute,
+		SolutionsDir: filepath.Join(dir, "solutions"), CPUs: 2, FreshCache: true,
+		Runner: func() (harness.Runner, error) { return runner, nil },
+		Pin:    func(int) (func(), error) { return func() {}, nil },
+		Build: func() (func(context.Context, harness.Solution) (string, error), func(), error) {
+			return func(_ context.Context, s harness.Solution) (string, error) { return "/bin/" + s.Name, nil }, func() {}, nil
+		},
+		Hold: func(_ context.Context, file string) (func() error, error) {
+			if holds++; holds > 1 {
+				return nil, errors.New("no room")
+			}
+			return func() error { return nil }, nil
+		},
+		Now:     func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
+		Machine: func(context.Context) []harness.Config { return []harness.Config{{Key: "host", Value: "box"}} },
+	}
+	if err := scaleRun(context.Background(), opts); err != nil {
+		t.Fatalf("scaleRun = %v\n%s", err, stderr)
+	}
+	if len(runner.calls) != 2 {
+		t.Errorf("%d runs, want 2 (one per point)", len(runner.calls))
+	}
+	if !strings.Contains(stderr.String(), "Not holding "+filepath.Join(dir, "data", "measurements-2000-classic-seed1.txt")+" mapped: no room") {
+		t.Errorf("stderr does not report the holder that did not start:\n%s", stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "scale-2026-11-24T093000Z-box.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := regexp.MustCompile(`(?m)^page-cache: .*$`).FindAllString(string(raw), -1); !slices.Equal(got, []string{"page-cache: fresh"}) {
+		t.Errorf("raw file's page-cache lines = %q, want one \"page-cache: fresh\"", got)
 	}
 }
