@@ -100,7 +100,8 @@ classic rows with seed 1 the Makefile's default data/measurements.txt is
 used when it and its .out exist. On Linux each file is dropped from the
 page cache and read back before its points (--fresh-cache=false skips it),
 and a "run hold" process keeps it mapped while its points run (--no-hold
-skips it), as "run bench" does.
+skips it), as "run bench" does; the raw file and scale.md say which was
+done ("page-cache: fresh, held", "fresh" where a holder did not start).
 
 Cores: a run on n cores gets GOMAXPROCS=n in its environment and its CPU
 affinity set to the first n CPUs the harness may use; the harness sets it
