@@ -427,6 +427,62 @@ func TestVariant(t *testing.T) {
 	t.Logf("this build reads lines with the SIMD code: %v", haveSIMD())
 }
 
+// TestCPort builds cport/seg.c, this step's segment code written in C for
+// the comparison in 18-pointer-cursors' README, and checks that it reads
+// generated files as verify's reference aggregator does: its timings are
+// those of a correct program. It needs gcc and an AVX2 CPU.
+func TestCPort(t *testing.T) {
+	gcc, err := exec.LookPath("gcc")
+	switch {
+	case testing.Short():
+		t.Skip("runs gcc")
+	case runtime.GOARCH != "amd64" || !cpu.X86.HasAVX2 || !cpu.X86.HasBMI2:
+		t.Skip("seg.c needs AVX2 and BMI2")
+	case err != nil:
+		t.Skip("no gcc")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "seg")
+	if out, err := exec.Command(gcc, "-O2", "-mavx2", "-mbmi", "-mbmi2", "-mlzcnt", "-o", bin, "cport/seg.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	for _, stations := range []string{"classic", "10k"} {
+		var b bytes.Buffer
+		if _, err := measurements.Write(context.Background(), &b, measurements.Options{Rows: 200_000, Stations: stations, Seed: 5}); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, stations+".txt")
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want, err := verify.Aggregate(bytes.NewReader(b.Bytes()), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, path, "0").Output()
+		if err != nil {
+			t.Fatalf("seg %s 0: %v", path, err)
+		}
+		var got []verify.Station
+		for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+			f := strings.Split(line, "\t") // a name may hold tabs: the numbers are the last four
+			var s verify.Stats
+			if len(f) < 5 {
+				t.Fatalf("seg %s 0: line %q", path, line)
+			}
+			k := len(f) - 4
+			if _, err := fmt.Sscan(strings.Join(f[k:], " "), &s.Min, &s.Max, &s.Sum, &s.Count); err != nil {
+				t.Fatalf("seg %s 0: line %q: %v", path, line, err)
+			}
+			got = append(got, verify.Station{Name: strings.Join(f[:k], "\t"), Stats: s})
+		}
+		if g, w := verify.Format(got), verify.Format(want); !bytes.Equal(g, w) {
+			r, _ := verify.Compare(w, g)
+			t.Errorf("seg.c on %s rows of %s:\n%v", "200,000", stations, r)
+		}
+	}
+}
+
 // BenchmarkSegment times one worker's table on 1M generated rows held in
 // memory (no mapping, no page faults), warm: every name is in the table
 // before timing starts. The variant is the build's, so the two compare as
