@@ -63,13 +63,13 @@ compare: ## benchstat between two raw result files: make compare OLD=results/a.t
 	$(call need,cmd/run/main.go,the harness: issue 5)
 	$(GO) run ./cmd/run compare $(OLD) $(NEW)
 
-diff: ## show a step's code as a diff against the previous step's (tests and docs aside): make diff STEP=05
+diff: ## show a step's code as a diff against the previous step's (tests, docs and a cport/ C version aside): make diff STEP=05
 	@test -n "$(STEP)" || { echo "make diff: set STEP=NN, e.g. make diff STEP=05"; exit 2; }
 	@cur=$$(ls -d solutions/$(STEP)-*/ 2>/dev/null | head -1); \
 	test -n "$$cur" || { echo "make diff: no solutions/$(STEP)-*/ directory"; exit 2; }; \
 	prev=$$(ls -d solutions/[0-9][0-9]-*/ | sort | awk -v c="$$cur" '$$0 == c {print p; exit} {p = $$0}'); \
 	test -n "$$prev" || { echo "make diff: $$cur is the first step"; exit 2; }; \
-	diff -ruN -x '*_test.go' -x '*.md' -x '*.txt' -x '*.pprof' -x '*.pgo' $${prev%/} $${cur%/} || true
+	diff -ruN -x '*_test.go' -x '*.md' -x '*.txt' -x '*.pprof' -x '*.pgo' -x cport $${prev%/} $${cur%/} || true
 
 profile: ## print the top functions of a step's CPU profile: make profile STEP=10
 	@test -n "$(STEP)" || { echo "make profile: set STEP=NN, e.g. make profile STEP=10"; exit 2; }
