@@ -240,9 +240,11 @@ var keyMasks = [64]uint8{
 }
 `
 
-// The line templates: $ stands for the cursor's suffix, FAIL for what the
-// function returns when the table is full, LONG for what it does with a
-// name the template does not read, and VALUE, LINEEND, PARSE, PROBE and
+// The line templates: p$ is the cursor, an unsafe.Pointer to the line's
+// first byte (num$, n$ and end$ are offsets from it), $ stands for the
+// cursor's suffix, FAIL for what the function returns when the table is
+// full, LONG for what it does with a name the template does not read, and
+// VALUE, LINEEND, PARSE, PROBE and
 // UPDATE for the templates of those names (lineEnd for LINEEND,
 // valueByLength for PARSE); in simdLongLine, STOP stands for leaving the
 // rounds. The key of a name is described at entry; both variants take its
@@ -345,7 +347,8 @@ if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(e$))).Equal(key$).ToBits() 
 }
 `
 
-// value parses the value at num$ into v$ and moves p$ to the next line.
+// value parses the value num$ bytes after p$ into v$ and moves p$ to the
+// next line.
 const value = `
 x$ := *(*uint64)(unsafe.Add(p$, num$))
 pos$ := int64(x$<<59) >> 63
@@ -356,10 +359,10 @@ p$ = unsafe.Add(p$, num$+dot$>>3+3)
 `
 
 // lineEnd finds end$, the offset from p$ of the line's '\n', as the first
-// '\n' in the 32 bytes l$ at p$, and loads the value word x$ at num$ for
-// PARSE: the chain from one line start to the next is then a load, a
-// compare, a mask and a count, and no longer runs through the ';' and the
-// value as in value. A line of more than 32 bytes (its name has 26 to 31
+// '\n' in the 32 bytes l$ at p$, and loads the value word x$ num$ bytes
+// after p$ for PARSE: the chain from one line start to the next is then a
+// load, a compare, a mask and a count, and no longer runs through the ';'
+// and the value as in value. A line of more than 32 bytes (its name has 26 to 31
 // bytes) takes its end from the value's '.', as value does.
 const lineEnd = `
 x$ := *(*uint64)(unsafe.Add(p$, num$))
