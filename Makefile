@@ -22,7 +22,7 @@ GO         ?= go
 .PHONY: help generate bench scale test verify compare diff profile clean
 
 help: ## list the targets and variables
-	@echo "usage: make TARGET [ROWS=1e9] [STATIONS=classic|10k] [SEED=1] [DATA=path]"
+	@echo "usage: make TARGET [ROWS=1e9] [STATIONS=classic|10k|numbered] [SEED=1] [DATA=path]"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo

@@ -59,7 +59,7 @@ func newCmdGen(ios ioStreams, runF func(context.Context, *genOptions) error) *co
 	opts := &genOptions{IO: ios}
 	var rows string
 	cmd := &cobra.Command{
-		Use:   "gen [--rows N] [--stations classic|10k] [--seed S] [--workers W] [--out PATH] [--force]",
+		Use:   "gen [--rows N] [--stations classic|10k|numbered] [--seed S] [--workers W] [--out PATH] [--force]",
 		Short: "Write a 1BRC measurements file and its expected answer",
 		Long: `gen writes PATH with N lines "<station>;<value>" and the exact expected
 answer beside it (PATH with .txt replaced by .out). The same rows, stations
@@ -81,8 +81,8 @@ and seed always give the same bytes, whatever the number of workers.`,
 			}
 			opts.Rows = n
 			switch {
-			case opts.Stations != measurements.Classic && opts.Stations != measurements.TenK:
-				return flagErrorf("--stations: unknown station set %q, want classic or 10k", opts.Stations)
+			case opts.Stations != measurements.Classic && opts.Stations != measurements.TenK && opts.Stations != measurements.Numbered:
+				return flagErrorf("--stations: unknown station set %q, want classic, 10k or numbered", opts.Stations)
 			case opts.Workers < 0:
 				return flagErrorf("--workers: %d is negative (0 means all cores)", opts.Workers)
 			case opts.Out == "":
@@ -99,7 +99,7 @@ and seed always give the same bytes, whatever the number of workers.`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	f := cmd.Flags()
 	f.StringVar(&rows, "rows", "1000000000", "number of rows: 1000000000, 1e9, 1B, 10M, 250k, 1_000_000")
-	f.StringVar(&opts.Stations, "stations", measurements.Classic, "station set: classic (413 stations) or 10k (10,000 names)")
+	f.StringVar(&opts.Stations, "stations", measurements.Classic, "station set: classic (413 stations), 10k (10,000 names) or numbered (10,000 names 00000-09999)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "random seed")
 	f.IntVar(&opts.Workers, "workers", 0, "generating goroutines; 0 means all cores (the output does not depend on it)")
 	f.StringVar(&opts.Out, "out", "data/measurements.txt", "file to write; the answer goes to the same path with .txt replaced by .out")

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	gen [--rows N] [--stations classic|10k] [--seed S] [--workers W] [--out PATH] [--force]
+//	gen [--rows N] [--stations classic|10k|numbered] [--seed S] [--workers W] [--out PATH] [--force]
 //
 // It writes PATH (default data/measurements.txt; through PATH.tmp, renamed
 // at the end) with N lines "<station>;<value>" (default 1e9) and the answer

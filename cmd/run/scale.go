@@ -153,7 +153,7 @@ Exits with status 1 if any solution failed at any point.`,
 	f.StringVar(&opts.Solutions, "solutions", "", "only the solutions whose names match this glob, e.g. '0[5-9]-*'")
 	f.StringVar(&opts.SolutionsDir, "solutions-dir", "solutions", "directory holding the solutions")
 	f.BoolVar(&opts.OwnModules, "own-modules", ownModulesDefault(), "include solutions with their own go.mod, such as duckdb (default: on when $WITH_DUCKDB is set)")
-	f.StringVar(&opts.Stations, "stations", measurements.Classic, "the generator's station set: classic or 10k")
+	f.StringVar(&opts.Stations, "stations", measurements.Classic, "the generator's station set: classic, 10k or numbered")
 	f.Uint64Var(&opts.Seed, "seed", 1, "the generator's seed")
 	f.StringVar(&opts.DataDir, "data-dir", "data", "directory of the data files (generated there when missing)")
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, scale.md and its charts")
@@ -194,8 +194,8 @@ func (opts *scaleOptions) check(rows []string) error {
 		return flagErrorf("--rows needs at least one size")
 	case len(opts.Cores) == 0:
 		return flagErrorf("--cores needs at least one core count")
-	case opts.Stations != measurements.Classic && opts.Stations != measurements.TenK:
-		return flagErrorf("--stations must be %s or %s, got %q", measurements.Classic, measurements.TenK, opts.Stations)
+	case opts.Stations != measurements.Classic && opts.Stations != measurements.TenK && opts.Stations != measurements.Numbered:
+		return flagErrorf("--stations must be %s, %s or %s, got %q", measurements.Classic, measurements.TenK, measurements.Numbered, opts.Stations)
 	case opts.DataDir == "":
 		return flagErrorf("--data-dir must name a directory")
 	}

@@ -46,7 +46,7 @@ func TestScaleFlags(t *testing.T) {
 		{args: []string{"--cores", "0"}, err: fmt.Sprintf("--cores: 0 is not between 1 and the %d CPUs available", cpus)},
 		{args: []string{"--cores", "1,100000"}, err: fmt.Sprintf("--cores: 100000 is not between 1 and the %d CPUs available", cpus)},
 		{args: []string{"--cores", "1,x"}, err: `invalid argument "1,x" for "--cores" flag: strconv.Atoi: parsing "x": invalid syntax`},
-		{args: []string{"--stations", "tropical"}, err: `--stations must be classic or 10k, got "tropical"`},
+		{args: []string{"--stations", "tropical"}, err: `--stations must be classic, 10k or numbered, got "tropical"`},
 		{args: []string{"--seed", "-1"}, err: `invalid argument "-1" for "--seed" flag: strconv.ParseUint: parsing "-1": invalid syntax`},
 		{args: []string{"--runs", "-1"}, err: "--runs must be at least 1 (or 0 for automatic), got -1"},
 		{args: []string{"--warmup", "-2"}, err: "--warmup must be at least 0 (or -1 for automatic), got -2"},

@@ -30,10 +30,16 @@
 // the file's i-th row, so it lies in [-10, 20]. The name set depends on the
 // seed and is the same for every row count.
 //
+// "numbered" is 10,000 stations named "00000" to "09999", station i with
+// the 10k set's i-th mean. Its names differ from each other in a few bytes
+// in a regular way, which a hash that is a linear function of the name's
+// bytes sends to few slots: it is there to measure that (see
+// solutions/19-robust-hash).
+//
 // # Values
 //
 // A value is a normal variate with the station's mean and a standard
-// deviation of 10 (classic) or 7 (10k) degrees, rounded half up to a tenth,
+// deviation of 10 (classic) or 7 (10k, numbered) degrees, rounded half up to a tenth,
 // as the original's Math.round(x*10)/10, and clamped to [-99.9, 99.9]. It is
 // printed with exactly one decimal and never as "-0.0". Means are kept in
 // hundredths of a degree (all classic means are exact; the 10k means are

@@ -37,7 +37,7 @@ func generate(t *testing.T, opts Options) ([]byte, []byte) {
 
 func TestSameOutputForAnyWorkers(t *testing.T) {
 	const rows = 3*BlockRows + 1234 // four blocks, the last one short
-	for _, set := range []string{Classic, TenK} {
+	for _, set := range []string{Classic, TenK, Numbered} {
 		t.Run(set, func(t *testing.T) {
 			want, wantExp := generate(t, Options{Rows: rows, Stations: set, Seed: 7, Workers: 1})
 			if n := bytes.Count(want, []byte("\n")); n != rows {
@@ -312,6 +312,27 @@ func TestClassicStations(t *testing.T) {
 		if got, ok := names[name]; !ok || got != mean {
 			t.Errorf("station %q: mean %d hundredths (present %v), want %d", name, got, ok, mean)
 		}
+	}
+}
+
+// TestNumberedStations checks the numbered set: "00000" to "09999" in
+// order, with the 10k set's means, the same for every seed.
+func TestNumberedStations(t *testing.T) {
+	set, err := Stations(Numbered, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenK, _ := Stations(TenK, 1)
+	if len(set) != 10_000 {
+		t.Fatalf("%d numbered stations, want 10000", len(set))
+	}
+	for i, s := range set {
+		if want := fmt.Sprintf("%05d", i); s.Name != want || s.Mean != tenK[i].Mean {
+			t.Fatalf("station %d: %+v, want name %q and mean %d", i, s, want, tenK[i].Mean)
+		}
+	}
+	if other, _ := Stations(Numbered, 2); !slices.Equal(set, other) {
+		t.Errorf("Stations(numbered, 1) and Stations(numbered, 2) differ")
 	}
 }
 

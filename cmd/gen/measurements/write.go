@@ -56,8 +56,8 @@ func (opts Options) validate() (workers int, err error) {
 	if opts.Rows < 0 {
 		return 0, fmt.Errorf("measurements: negative row count %d", opts.Rows)
 	}
-	if opts.Stations != Classic && opts.Stations != TenK {
-		return 0, fmt.Errorf("measurements: unknown station set %q (want %q or %q)", opts.Stations, Classic, TenK)
+	if opts.Stations != Classic && opts.Stations != TenK && opts.Stations != Numbered {
+		return 0, errUnknownSet(opts.Stations)
 	}
 	if opts.Workers < 0 {
 		return 0, fmt.Errorf("measurements: negative worker count %d", opts.Workers)
