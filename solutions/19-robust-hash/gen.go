@@ -233,19 +233,18 @@ func haveSIMD() bool {
 }
 
 // aesHash returns the byte offset in table.slots of the home slot of a
-// name whose block xor (see xorBlocks) is f0-f3, as the SIMD line code
-// computes it: the block xor's two 16-byte halves xored, three rounds of
-// AES with a zero round key, the top tableBits bits of the first 8 bytes
-// of that. One round mixes the bytes of each 4-byte column only, and two
+// name whose block xor (see nameBlocks) is x0, x1, as the SIMD line code
+// computes it: three rounds of AES of the block xor with a zero round key,
+// the top tableBits bits of the first 8 bytes of that. One round mixes the bytes of each 4-byte column only, and two
 // leave each byte of the result an exclusive or of terms that each depend
 // on one column of the input: names that differ in two columns in a
 // regular way then share slots as with a linear hash (two rounds put 20%
 // of 10,000 names "00000" to "09999" off their home slot, see README.md).
 // Through a third round's S-box every byte depends on all the others.
 // The line code computes it written out.
-func aesHash(f0, f1, f2, f3 uint64) uintptr {
+func aesHash(x0, x1 uint64) uintptr {
 	var zero archsimd.Uint32x4
-	h := archsimd.LoadUint64x2(&[2]uint64{f0 ^ f2, f1 ^ f3}).AsUint8x16().
+	h := archsimd.LoadUint64x2(&[2]uint64{x0, x1}).AsUint8x16().
 		AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
 	return uintptr(h.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
 }
@@ -273,7 +272,7 @@ var keyMasks = [192]uint8{
 // UPDATE for the templates of those names (lineEnd for LINEEND,
 // valueByLength for PARSE); in simdLongLine, STOP stands for leaving the
 // rounds. The key of a name is described at entry, its block xor at
-// xorBlocks; the SWAR variant takes its home slot from that as blockHash
+// nameBlocks; the SWAR variant takes its home slot from that as blockHash
 // does, the SIMD variant as aesHash does, and both parse the value after
 // the ';' as number does. Loads, the value parse and
 // the hash are written out rather than called: an inlined call leaves a
@@ -433,14 +432,15 @@ if int16(v$) > e$.max {
 // the compares of bytes 32-63 and 64-95 together, and bytes 32-95 are
 // compared with the stored name's as two vectors, ignoring the bytes past
 // the name, so that no branch depends on the name's length but the one
-// for names of 96 bytes or more. The block xor (xorBlocks) takes the
-// blocks at bytes 32 and 64 (and 96) masked after the ';' with keyMasks,
-// which keeps no byte of a block that starts past the ';'.
+// for names of 96 bytes or more. The block xor (nameBlocks) is made from
+// the 32-byte blocks at bytes 0, 32, 64 (and 96), those after the first
+// masked after the ';' with keyMasks, which keeps no byte of a block that
+// starts past the ';', and their xor's two halves xored.
 const simdLongLine = `
 h$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 32)))
 g$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 64)))
 n$ := 32
-var bx$ archsimd.Uint8x32 // the block xor (xorBlocks)
+var bx$ archsimd.Uint8x32 // the xor of 32-byte blocks
 if m$ := uint64(h$.Equal(semis).ToBits()) | uint64(g$.Equal(semis).ToBits())<<32; m$ != 0 {
 	n$ += bits.TrailingZeros64(m$)
 	bx$ = l$

@@ -20,19 +20,18 @@ func haveSIMD() bool {
 }
 
 // aesHash returns the byte offset in table.slots of the home slot of a
-// name whose block xor (see xorBlocks) is f0-f3, as the SIMD line code
-// computes it: the block xor's two 16-byte halves xored, three rounds of
-// AES with a zero round key, the top tableBits bits of the first 8 bytes
-// of that. One round mixes the bytes of each 4-byte column only, and two
+// name whose block xor (see nameBlocks) is x0, x1, as the SIMD line code
+// computes it: three rounds of AES of the block xor with a zero round key,
+// the top tableBits bits of the first 8 bytes of that. One round mixes the bytes of each 4-byte column only, and two
 // leave each byte of the result an exclusive or of terms that each depend
 // on one column of the input: names that differ in two columns in a
 // regular way then share slots as with a linear hash (two rounds put 20%
 // of 10,000 names "00000" to "09999" off their home slot, see README.md).
 // Through a third round's S-box every byte depends on all the others.
 // The line code computes it written out.
-func aesHash(f0, f1, f2, f3 uint64) uintptr {
+func aesHash(x0, x1 uint64) uintptr {
 	var zero archsimd.Uint32x4
-	h := archsimd.LoadUint64x2(&[2]uint64{f0 ^ f2, f1 ^ f3}).AsUint8x16().
+	h := archsimd.LoadUint64x2(&[2]uint64{x0, x1}).AsUint8x16().
 		AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
 	return uintptr(h.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
 }
@@ -160,7 +159,7 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				hA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pA, 32)))
 				gA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pA, 64)))
 				nA := 32
-				var bxA archsimd.Uint8x32 // the block xor (xorBlocks)
+				var bxA archsimd.Uint8x32 // the xor of 32-byte blocks
 				if mA := uint64(hA.Equal(semis).ToBits()) | uint64(gA.Equal(semis).ToBits())<<32; mA != 0 {
 					nA += bits.TrailingZeros64(mA)
 					bxA = lA
@@ -271,7 +270,7 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 				hB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pB, 32)))
 				gB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pB, 64)))
 				nB := 32
-				var bxB archsimd.Uint8x32 // the block xor (xorBlocks)
+				var bxB archsimd.Uint8x32 // the xor of 32-byte blocks
 				if mB := uint64(hB.Equal(semis).ToBits()) | uint64(gB.Equal(semis).ToBits())<<32; mB != 0 {
 					nB += bits.TrailingZeros64(mB)
 					bxB = lB

@@ -11,14 +11,13 @@
 // a malformed one.
 //
 // Changed from 18-pointer-cursors:
-//   - A name's hash input is its block xor: the exclusive or of its 32-byte
-//     blocks, the name followed by its ';' and zero bytes (xorBlocks). For a
-//     name of up to 31 bytes that is its key, as before; a longer one's was
-//     its first 32 and last 8 bytes only.
+//   - A name's hash input is its block xor: the exclusive or of its 16-byte
+//     blocks, the name followed by its ';' and zero bytes (nameBlocks). For a
+//     name of up to 31 bytes that is its key's two halves xored, as before;
+//     for a longer one it was its first 32 and last 8 bytes only.
 //   - The home slot is the top bits of three rounds of AES (VAESENC) of the
-//     block xor's two halves xored in the SIMD variant (aesHash), and in the
-//     portable one of a multiply, xor-shift, multiply of its four words
-//     xored (blockHash), instead of the top bits of one multiplication by
+//     block xor in the SIMD variant (aesHash), and in the portable one of a
+//     multiply, xor-shift, multiply of its two words xored (blockHash), instead of the top bits of one multiplication by
 //     hashMul. A table uses the hash of its variant (table.hash).
 //
 // Why: both old hashes depended on the names being unlike each other. The
@@ -658,50 +657,62 @@ func (t *table) fold() {
 }
 
 // blockHash returns the byte offset in table.slots of the home slot of a
-// name whose block xor (see xorBlocks) is f0-f3, as the portable line code
-// computes it: the fold x of the four words times hashMul, its high half
-// xored into its low half, times hashMul again, the top tableBits bits of
-// that (the first steps of MurmurHash3's finalizer). Step 18 stopped after
-// the first multiplication, whose top bits are a linear function of x's
+// name whose block xor (see nameBlocks) is x0, x1, as the portable line
+// code computes it: x0^x1 times hashMul, its high half xored into its low
+// half, times hashMul again, the top tableBits bits of that (the first
+// steps of MurmurHash3's finalizer). Step 18 stopped after the first
+// multiplication, whose top bits are a linear function of the name's
 // bytes but for carries: names that differ in a regular way (numbered
 // ones, say) have differences that such a function sends to few values,
 // and many of them land on one slot. The shift and second multiplication
-// make every bit of the slot depend on every bit of x in a way no linear
-// function does. The line code computes it written out.
-func blockHash(f0, f1, f2, f3 uint64) uintptr {
-	h := (f0 ^ f1 ^ f2 ^ f3) * hashMul
+// make every bit of the slot depend on every bit of x0^x1 in a way no
+// linear function does. The line code computes it written out.
+func blockHash(x0, x1 uint64) uintptr {
+	h := (x0 ^ x1) * hashMul
 	h = (h ^ h>>32) * hashMul
 	return uintptr(h>>hashShift) &^ (entrySize - 1)
 }
 
 // hash returns the byte offset in table.slots of the home slot of a name
-// whose block xor is f, with the hash of the line code that reads t's
+// whose block xor is x0, x1, with the hash of the line code that reads t's
 // lines: aesHash for the SIMD variant, blockHash for the portable one, so
 // that longLine puts a name where the line code looks for it.
-func (t *table) hash(f *[4]uint64) uintptr {
+func (t *table) hash(x0, x1 uint64) uintptr {
 	if t.simd {
-		return aesHash(f[0], f[1], f[2], f[3])
+		return aesHash(x0, x1)
 	}
-	return blockHash(f[0], f[1], f[2], f[3])
+	return blockHash(x0, x1)
 }
 
-// xorBlocks returns the block xor of the name of n bytes at base+p, the
-// input of its hash: the exclusive or of its 32-byte blocks, the name followed by its ';' (at base+p+n) and
-// zero bytes up to a multiple of 32. k holds the first block. For a name
-// of up to 31 bytes the block xor is its key. Every byte of the name is in
-// it at a place given by its position modulo 32, so that names that differ
-// anywhere have different block xors unless their differences cancel
-// between blocks. It may read up to 8 bytes past the ';'.
-func xorBlocks(base unsafe.Pointer, p, n int, k *[4]uint64) [4]uint64 {
-	f := *k
-	for i := 32; i <= n; i += 8 {
-		w := load(base, p+i)
-		if keep := n + 1 - i; keep < 8 {
-			w &= 1<<(8*keep) - 1 // bytes up to the ';'
+// nameBlocks finds the ';' that ends the name of the line at base+p and
+// returns the name's length n and its block xor x0, x1, the input of its
+// hash: the exclusive or of its 16-byte blocks, the name followed by its
+// ';' and zero bytes up to a multiple of 16, as two little-endian words
+// (x0 holds the xor of bytes 0-7, 16-23, 32-39 and so on). For a name of up
+// to 15 bytes that is its key's first two words (see entry), for one of up
+// to 31 the exclusive or of the key's two halves. Every byte of the name is
+// in the block xor at a place given by its position modulo 16, so that
+// names that differ anywhere have different block xors unless their
+// differences cancel between blocks. It reads the line two words at a time
+// up to the word that holds the ';'; with no ';' in the first 112 bytes
+// (malformed input) it returns n = 112 and reads no further.
+func nameBlocks(base unsafe.Pointer, p int) (n int, x0, x1 uint64) {
+	for ; ; n += 16 {
+		w0 := load(base, p+n)
+		if s := semiBits(w0); s != 0 {
+			j := bits.TrailingZeros64(s) >> 3 // the ';' is byte j of w0
+			return n + j, x0 ^ w0&(1<<(8*j+8)-1), x1
 		}
-		f[i/8%4] ^= w
+		w1 := load(base, p+n+8)
+		if s := semiBits(w1); s != 0 {
+			j := bits.TrailingZeros64(s) >> 3
+			return n + 8 + j, x0 ^ w0, x1 ^ w1&(1<<(8*j+8)-1)
+		}
+		x0, x1 = x0^w0, x1^w1
+		if n == 96 {
+			return 112, x0, x1
+		}
 	}
-	return f
 }
 
 // longLine processes the one line at p, whose name may have any length
@@ -711,16 +722,7 @@ func xorBlocks(base unsafe.Pointer, p, n int, k *[4]uint64) [4]uint64 {
 // is equal and, for a name of 32 bytes or more, its length and the rest of
 // its bytes too.
 func (t *table) longLine(base unsafe.Pointer, p int) int {
-	n := 0 // bytes before the ';'
-	for {
-		if s := semiBits(load(base, p+n)); s != 0 {
-			n += bits.TrailingZeros64(s) >> 3
-			break
-		}
-		if n += 8; n >= 112 {
-			break // no ';' within 112 bytes: malformed input, read no further
-		}
-	}
+	n, x0, x1 := nameBlocks(base, p) // n: bytes before the ';'
 	k := [4]uint64{load(base, p), load(base, p+8), load(base, p+16), load(base, p+24)}
 	if n < 32 {
 		// Keep bytes 0 to n (the ';') of the 32, clear the others.
@@ -733,8 +735,7 @@ func (t *table) longLine(base unsafe.Pointer, p int) int {
 			}
 		}
 	}
-	f := xorBlocks(base, p, n, &k)
-	off := t.hash(&f)
+	off := t.hash(x0, x1)
 	var e *entry
 	for {
 		e = (*entry)(unsafe.Add(unsafe.Pointer(&t.slots), off))

@@ -201,14 +201,49 @@ func TestLongCollisions(t *testing.T) {
 	}
 }
 
-// nameHash is the home slot in tab of a name of 32 bytes or more: the
-// offset of the slot that the hash of tab's variant gives its block xor.
+// nameHash is the home slot of name in tab: the offset of the slot that
+// the hash of tab's variant gives its block xor.
 func nameHash(tab *table, name []byte) uintptr {
-	line := append(fmt.Appendf(nil, "%s;", name), make([]byte, margin)...)
-	base := unsafe.Pointer(&line[0])
-	k := [4]uint64{load(base, 0), load(base, 8), load(base, 16), load(base, 24)}
-	f := xorBlocks(base, 0, len(name), &k)
-	return tab.hash(&f)
+	x := blockXor(name)
+	return tab.hash(x[0], x[1])
+}
+
+// blockXor is nameBlocks' block xor computed byte by byte: byte i of the
+// name, then its ';', goes into byte i%16 of the result.
+func blockXor(name []byte) [2]uint64 {
+	var b [16]byte
+	for i, c := range append(bytes.Clone(name), ';') {
+		b[i%16] ^= c
+	}
+	return *(*[2]uint64)(unsafe.Pointer(&b))
+}
+
+// TestNameBlocks checks nameBlocks against blockXor on random names of
+// every length from 1 to 100 bytes, followed by a value and more lines,
+// and that a line with no ';' in its first 112 bytes stops it there.
+func TestNameBlocks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for n := 1; n <= verify.MaxNameLen; n++ {
+		for range 20 {
+			name := make([]byte, n)
+			for i := range name {
+				name[i] = byte(r.IntN(256))
+				for name[i] == ';' || name[i] == '\n' {
+					name[i] = byte(r.IntN(256))
+				}
+			}
+			line := append(fmt.Appendf(nil, "%s;-12.3\nxy;1.0\n", name), make([]byte, margin)...)
+			gotN, x0, x1 := nameBlocks(unsafe.Pointer(&line[0]), 0)
+			if got, want := [2]uint64{x0, x1}, blockXor(name); gotN != n || got != want {
+				t.Fatalf("nameBlocks(%q) = %d, %x; want %d, %x", name, gotN, got, n, want)
+			}
+		}
+	}
+	line := append(bytes.Repeat([]byte("x"), 120), make([]byte, margin)...)
+	line[112] = ';'
+	if n, _, _ := nameBlocks(unsafe.Pointer(&line[0]), 0); n != 112 {
+		t.Errorf("nameBlocks of a line with its ';' at byte 112: n = %d, want 112", n)
+	}
 }
 
 // TestHashSpread reads sets of names that are alike in the ways real ones
@@ -269,15 +304,7 @@ func TestHashSpread(t *testing.T) {
 				}
 				away, most := 0, 0
 				tab.each(func(name string, _ verify.Stats) {
-					var home uintptr
-					if len(name) >= 32 {
-						home = nameHash(tab, []byte(name))
-					} else {
-						var key [32]byte
-						copy(key[:], name+";")
-						k := (*[4]uint64)(unsafe.Pointer(&key))
-						home = tab.hash(k)
-					}
+					home := nameHash(tab, []byte(name))
 					d := 0
 					for off := home; ; off = (off + entrySize) & offsetMask {
 						e := (*entry)(unsafe.Add(unsafe.Pointer(&tab.slots), off))
@@ -514,7 +541,7 @@ func TestSIMDBuild(t *testing.T) {
 	case runtime.GOARCH != "amd64" || !cpu.X86.HasAVX2 || !cpu.X86.HasAES:
 		t.Skip("the CPU cannot run the SIMD variant")
 	}
-	cmd := exec.Command("go", "test", "-count=1", "-run", "^Test(SegmentBoundaries|Names|LongCollisions|HashSpread|TooManyStations|Fold|LinesNoAlloc|Values|Variant)$", ".")
+	cmd := exec.Command("go", "test", "-count=1", "-run", "^Test(SegmentBoundaries|Names|LongCollisions|HashSpread|NameBlocks|TooManyStations|Fold|LinesNoAlloc|Values|Variant)$", ".")
 	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
