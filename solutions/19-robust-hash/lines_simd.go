@@ -22,13 +22,14 @@ func haveSIMD() bool {
 // aesHash returns the byte offset in table.slots of the home slot of a
 // name whose block xor (see nameBlocks) is x0, x1, as the SIMD line code
 // computes it: three rounds of AES of the block xor with a zero round key,
-// the top tableBits bits of the first 8 bytes of that. One round mixes the bytes of each 4-byte column only, and two
-// leave each byte of the result an exclusive or of terms that each depend
-// on one column of the input: names that differ in two columns in a
-// regular way then share slots as with a linear hash (two rounds put 20%
-// of 10,000 names "00000" to "09999" off their home slot, see README.md).
-// Through a third round's S-box every byte depends on all the others.
-// The line code computes it written out.
+// the top tableBits bits of the first 8 bytes of that. One round mixes the
+// bytes of each 4-byte column only, and two leave each byte of the result
+// an exclusive or of terms that each depend on one column of the input:
+// names that differ in two columns in a regular way then share slots as
+// with a linear hash (two rounds put 20% of 10,000 names "00000" to
+// "09999" off their home slot, see README.md). Through a third round's
+// S-box every byte depends on all the others. The line code computes it
+// written out.
 func aesHash(x0, x1 uint64) uintptr {
 	var zero archsimd.Uint32x4
 	h := archsimd.LoadUint64x2(&[2]uint64{x0, x1}).AsUint8x16().
@@ -37,10 +38,10 @@ func aesHash(x0, x1 uint64) uintptr {
 }
 
 // keyMasks is a read-only table: the 32 bytes at keyMasks[95-n:] keep
-// bytes 0 to n of a 32-byte block and clear the others, for n from -65
-// (clear all) to 95 (keep all): 96 bytes of ones, 96 of zeros, so that a
-// block at any offset of a name up to 100 bytes long needs no clamping of
-// n.
+// bytes 0 to n of a 32-byte block and clear the others, for any n from -65
+// to 95 (below 0 they clear all, from 31 on they keep all): 96 bytes of
+// ones, then 96 of zeros, so that the blocks at bytes 32, 64 and 96 of a
+// name of up to 100 bytes need no clamping of n.
 var keyMasks = [192]uint8{
 	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
 	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,

@@ -17,8 +17,9 @@
 //     for a longer one it was its first 32 and last 8 bytes only.
 //   - The home slot is the top bits of three rounds of AES (VAESENC) of the
 //     block xor in the SIMD variant (aesHash), and in the portable one of a
-//     multiply, xor-shift, multiply of its two words xored (blockHash), instead of the top bits of one multiplication by
-//     hashMul. A table uses the hash of its variant (table.hash).
+//     multiply, xor-shift, multiply of its two words xored (blockHash),
+//     instead of the top bits of one multiplication by hashMul. A table
+//     uses the hash of its variant (table.hash).
 //
 // Why: both old hashes depended on the names being unlike each other. The
 // long-name hash ignored bytes 32 to n-9, so names that differ only there
