@@ -81,7 +81,7 @@ and seed always give the same bytes, whatever the number of workers.`,
 			}
 			opts.Rows = n
 			switch {
-			case opts.Stations != measurements.Classic && opts.Stations != measurements.TenK && opts.Stations != measurements.Numbered:
+			case !measurements.KnownSet(opts.Stations):
 				return flagErrorf("--stations: unknown station set %q, want classic, 10k or numbered", opts.Stations)
 			case opts.Workers < 0:
 				return flagErrorf("--workers: %d is negative (0 means all cores)", opts.Workers)

@@ -194,7 +194,7 @@ func (opts *scaleOptions) check(rows []string) error {
 		return flagErrorf("--rows needs at least one size")
 	case len(opts.Cores) == 0:
 		return flagErrorf("--cores needs at least one core count")
-	case opts.Stations != measurements.Classic && opts.Stations != measurements.TenK && opts.Stations != measurements.Numbered:
+	case !measurements.KnownSet(opts.Stations):
 		return flagErrorf("--stations must be %s, %s or %s, got %q", measurements.Classic, measurements.TenK, measurements.Numbered, opts.Stations)
 	case opts.DataDir == "":
 		return flagErrorf("--data-dir must name a directory")

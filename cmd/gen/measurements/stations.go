@@ -19,6 +19,11 @@ const (
 	Numbered = "numbered" // 10,000 names "00000" to "09999"
 )
 
+// KnownSet reports whether set names one of the station sets above.
+func KnownSet(set string) bool {
+	return set == Classic || set == TenK || set == Numbered
+}
+
 // errUnknownSet is the error for a station set name that is none of the
 // above.
 func errUnknownSet(set string) error {

@@ -56,7 +56,7 @@ func (opts Options) validate() (workers int, err error) {
 	if opts.Rows < 0 {
 		return 0, fmt.Errorf("measurements: negative row count %d", opts.Rows)
 	}
-	if opts.Stations != Classic && opts.Stations != TenK && opts.Stations != Numbered {
+	if !KnownSet(opts.Stations) {
 		return 0, errUnknownSet(opts.Stations)
 	}
 	if opts.Workers < 0 {
