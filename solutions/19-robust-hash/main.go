@@ -791,16 +791,19 @@ func equalTail(base unsafe.Pointer, p int, q unsafe.Pointer, n int) bool {
 func (t *table) each(f func(name string, s verify.Stats)) {
 	for _, i := range t.taken[:t.used] {
 		e := &t.slots[i]
-		var name string
-		if e.len != 0 {
-			name = string(t.names[e.off : e.off+e.len])
-		} else {
-			var b [32]byte // the key's words in order (see entry)
-			for j, k := range [4]uint64{e.k0, e.k1, e.k2, e.k3} {
-				*(*uint64)(unsafe.Pointer(&b[8*j])) = k
-			}
-			name = string(b[:bytes.IndexByte(b[:], ';')])
-		}
-		f(name, verify.Stats{Min: int64(e.min), Max: int64(e.max), Sum: e.sum, Count: int64(e.count) + e.big})
+		f(t.name(e), verify.Stats{Min: int64(e.min), Max: int64(e.max), Sum: e.sum, Count: int64(e.count) + e.big})
 	}
+}
+
+// name returns the name held by the slot e of t: the stored name of one of
+// 32 bytes or more, or the bytes of a shorter one's key before its ';'.
+func (t *table) name(e *entry) string {
+	if e.len != 0 {
+		return string(t.names[e.off : e.off+e.len])
+	}
+	var b [32]byte // the key's words in order (see entry)
+	for j, k := range [4]uint64{e.k0, e.k1, e.k2, e.k3} {
+		*(*uint64)(unsafe.Pointer(&b[8*j])) = k
+	}
+	return string(b[:bytes.IndexByte(b[:], ';')])
 }

@@ -311,7 +311,7 @@ func TestHashSpread(t *testing.T) {
 						if e.count == 0 {
 							t.Fatalf("%s (simd %v): %q is not in the slots from its home slot on", set.desc, simd, name)
 						}
-						if slotName(tab, e) == name {
+						if tab.name(e) == name {
 							break
 						}
 						d++
@@ -330,15 +330,6 @@ func TestHashSpread(t *testing.T) {
 			}
 		}
 	}
-}
-
-// slotName returns the name in slot e of tab, as each does.
-func slotName(tab *table, e *entry) string {
-	if e.len != 0 {
-		return string(tab.names[e.off : e.off+e.len])
-	}
-	key := (*[32]byte)(unsafe.Pointer(e))
-	return string(key[:bytes.IndexByte(key[:], ';')])
 }
 
 // TestTooManyStations checks that 10,001 names give ErrTooManyStations
