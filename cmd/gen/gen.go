@@ -82,7 +82,7 @@ and seed always give the same bytes, whatever the number of workers.`,
 			opts.Rows = n
 			switch {
 			case !measurements.KnownSet(opts.Stations):
-				return flagErrorf("--stations: unknown station set %q, want classic, 10k or numbered", opts.Stations)
+				return flagErrorf("--stations: unknown station set %q, want %s", opts.Stations, measurements.SetNames)
 			case opts.Workers < 0:
 				return flagErrorf("--workers: %d is negative (0 means all cores)", opts.Workers)
 			case opts.Out == "":

@@ -35,7 +35,7 @@ func TestFlags(t *testing.T) {
 		{"--rows -3", nil, `--rows: bad row count "-3"`},
 		{"--rows lots", nil, `--rows: bad row count "lots"`},
 		{"--rows", nil, "flag needs an argument: --rows"},
-		{"--stations 5k", nil, `--stations: unknown station set "5k"`},
+		{"--stations 5k", nil, `--stations: unknown station set "5k", want classic, 10k or numbered`},
 		{"--seed -1", nil, `invalid argument "-1" for "--seed"`},
 		{"--workers -1", nil, "--workers: -1 is negative"},
 		{"--workers two", nil, `invalid argument "two" for "--workers"`},

@@ -153,7 +153,7 @@ Exits with status 1 if any solution failed at any point.`,
 	f.StringVar(&opts.Solutions, "solutions", "", "only the solutions whose names match this glob, e.g. '0[5-9]-*'")
 	f.StringVar(&opts.SolutionsDir, "solutions-dir", "solutions", "directory holding the solutions")
 	f.BoolVar(&opts.OwnModules, "own-modules", ownModulesDefault(), "include solutions with their own go.mod, such as duckdb (default: on when $WITH_DUCKDB is set)")
-	f.StringVar(&opts.Stations, "stations", measurements.Classic, "the generator's station set: classic, 10k or numbered")
+	f.StringVar(&opts.Stations, "stations", measurements.Classic, "the generator's station set: "+measurements.SetNames)
 	f.Uint64Var(&opts.Seed, "seed", 1, "the generator's seed")
 	f.StringVar(&opts.DataDir, "data-dir", "data", "directory of the data files (generated there when missing)")
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, scale.md and its charts")
@@ -195,7 +195,7 @@ func (opts *scaleOptions) check(rows []string) error {
 	case len(opts.Cores) == 0:
 		return flagErrorf("--cores needs at least one core count")
 	case !measurements.KnownSet(opts.Stations):
-		return flagErrorf("--stations must be %s, %s or %s, got %q", measurements.Classic, measurements.TenK, measurements.Numbered, opts.Stations)
+		return flagErrorf("--stations must be %s, got %q", measurements.SetNames, opts.Stations)
 	case opts.DataDir == "":
 		return flagErrorf("--data-dir must name a directory")
 	}

@@ -478,7 +478,7 @@ func TestCPort(t *testing.T) {
 		}
 		if g, w := verify.Format(got), verify.Format(want); !bytes.Equal(g, w) {
 			r, _ := verify.Compare(w, g)
-			t.Errorf("seg.c on %s rows of %s:\n%v", "200,000", stations, r)
+			t.Errorf("seg.c on 200,000 rows of %s:\n%v", stations, r)
 		}
 	}
 }

@@ -19,6 +19,9 @@ const (
 	Numbered = "numbered" // 10,000 names "00000" to "09999"
 )
 
+// SetNames lists the station sets above for messages and help texts.
+const SetNames = Classic + ", " + TenK + " or " + Numbered
+
 // KnownSet reports whether set names one of the station sets above.
 func KnownSet(set string) bool {
 	return set == Classic || set == TenK || set == Numbered
