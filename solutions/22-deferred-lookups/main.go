@@ -29,8 +29,8 @@
 // instructions and the core stalled. A line's slot is now loaded by
 // instructions that come a round later, whose inputs are all ready when
 // they enter the buffer, so the load starts at once instead of at the end
-// of the chain. See README.md for what it measured: about 10% off step
-// 21's classic time and 5-7% off its 10k time.
+// of the chain. See README.md for what it measured: 9% off step 21's
+// classic time and 5% off its 10k time.
 //
 //onebrc:env GOEXPERIMENT=simd
 package main
