@@ -656,7 +656,7 @@ type slotArray struct {
 type tail [8]uint64
 
 // tailsOffset is the offset of slotArray.tails.
-const tailsOffset = tableSize * entrySize
+const tailsOffset = unsafe.Offsetof(slotArray{}.tails)
 
 // entry is the first part of a slot: a station's key but bytes 32-95,
 // and its statistics, in one cache line, without pointers. The slot's

@@ -124,7 +124,7 @@ type variant struct {
 	// does not read (LONG); an empty longN stops them.
 	longN string
 	// With deferN set, the rounds of linesN defer the slot of each line
-	// the line template reads: deferN replaces its PROBE and UPDATE, and
+	// the line template reads: deferN stands for its LOOKUP, and
 	// finishN, at the start of the cursor's next line (or after the
 	// rounds), finds the slot and updates it; pendingN declares the
 	// pending lines' variables, and noneN makes a cursor's pending line
@@ -154,11 +154,12 @@ func writeLines(w *bytes.Buffer, v variant, cursors []string) {
 	// leaves its loop of rounds for it, but linesNSIMD first tries to read
 	// it in the rounds (simdLongLine).
 	line := func(cursor, fail, long string, deferred bool) string {
-		code := v.line
+		lookup := "PROBE\nUPDATE"
 		if deferred {
-			code = strings.Replace(code, "PROBE\n\tUPDATE", strings.TrimSpace(v.deferN), 1)
+			lookup = strings.TrimSpace(v.deferN)
 			long = v.noneN + long
 		}
+		code := strings.Replace(v.line, "LOOKUP", lookup, 1)
 		code = strings.Replace(code, "LONG", long, 1)
 		code = strings.ReplaceAll(code, "LINEEND", strings.TrimSpace(lineEnd))
 		code = strings.ReplaceAll(code, "PARSE", strings.TrimSpace(valueByLength))
@@ -300,9 +301,10 @@ var keyMasks = [192]uint8{
 // The line templates: p$ is the cursor, an unsafe.Pointer to the line's
 // first byte (num$, n$ and end$ are offsets from it), $ stands for the
 // cursor's suffix, FAIL for what the function returns when the table is
-// full, LONG for what it does with a name the template does not read, and
-// VALUE, LINEEND, PARSE, PROBE and
-// UPDATE for the templates of those names (lineEnd for LINEEND,
+// full, LONG for what it does with a name the template does not read,
+// LOOKUP for finding and updating the line's slot (PROBE and UPDATE, or
+// the variant's deferN in rounds that defer it), and VALUE, LINEEND, PARSE,
+// PROBE and UPDATE for the templates of those names (lineEnd for LINEEND,
 // valueByLength for PARSE); in simdLongLine, STOP stands for leaving the
 // rounds. The key of a name is described at entry, its block xor at
 // nameBlocks; the SWAR variant takes its home slot from that as blockHash
@@ -327,8 +329,7 @@ if t0$|t1$ == 0 {
 	k1$ := w1$ & (t1$ ^ (t1$ - 1)) & z$
 	num$ := 1 + bits.TrailingZeros64(t0$|1<<63)>>3 + (1+bits.TrailingZeros64(t1$|1<<63)>>3)&int(z$)
 	VALUE
-	PROBE
-	UPDATE
+	LOOKUP
 }
 `
 
@@ -374,8 +375,7 @@ if s$ == 0 {
 	key$ := l$.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, -n$))))
 	num$ := n$ + 1
 	LINEEND
-	PROBE
-	UPDATE
+	LOOKUP
 }
 `
 
