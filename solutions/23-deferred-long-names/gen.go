@@ -151,8 +151,8 @@ var (
 // the given suffixes.
 func writeLines(w *bytes.Buffer, v variant, cursors []string) {
 	// In lines1 a long name is read by longLine where it is found; linesN
-	// leaves its loop of rounds for it, but linesNSIMD first tries to read
-	// it in the rounds (simdLongDefer).
+	// leaves its loop of rounds for it, but linesNSIMD reads a name of up
+	// to 100 bytes in the rounds and defers its lookup (simdLongDefer).
 	line := func(cursor, fail, long string, deferred bool) string {
 		lookup := "PROBE\nUPDATE"
 		if deferred {
@@ -334,7 +334,8 @@ var keyMasks = [192]uint8{
 // the variant's deferN in rounds that defer it), and VALUE, LINEEND, PARSE,
 // PROBE and UPDATE for the templates of those names (lineEnd for LINEEND,
 // valueByLength for PARSE); in simdLongDefer, STOP stands for leaving the
-// rounds and NONE for the variant's noneN. The key of a name is described at entry, its block xor at
+// rounds and NONE for the variant's noneN. The key of a name is described
+// at entry, its block xor at
 // nameBlocks; the SWAR variant takes its home slot from that as blockHash
 // does, the SIMD variant as aesHash does, and both parse the value after
 // the ';' as number does. Loads, the value parse and
@@ -545,12 +546,17 @@ if int16(v$) > e$.max {
 `
 
 // simdLongDefer is what the rounds of linesNSIMD do at a name of 32 bytes
-// or more: as simdLongLine they find its ';' and cut its key's blocks at
-// bytes 32, 64 and 96, and hash it, but they make the line the cursor's
-// pending line instead of looking it up: its home slot offset with bit 0
-// set (a long name) in q$o, its bytes 0-31 in q$k, the rest of its key in
-// q$t, its value in q$v. A name of more than 100 bytes stops the rounds
-// (STOP) for longLine, with no pending line (NONE).
+// or more: it reads the name, hashes it and makes the line the cursor's
+// pending line (simdFinish looks it up), with its home slot offset in q$o,
+// semis in q$k, its whole key in q$t and its value in q$v. A name of more
+// than 100 bytes stops the rounds (STOP) for longLine, with no pending
+// line (NONE). No branch depends on the name's length: the ';' is found
+// from the compares of bytes 32-95 as one 64-bit mask, and of bytes
+// 96-127 where that mask is zero (z$>>6 is 1 only then), and the key's
+// blocks at bytes 32, 64 and 96 are cut after it with keyMasks, which
+// keeps no byte of a block that starts past the ';'. The block xor
+// (nameBlocks), the input of the hash, is the xor of the four blocks, its
+// two halves xored.
 const simdLongDefer = `
 h$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 32)))
 g$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 64)))
