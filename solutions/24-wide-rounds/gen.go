@@ -86,13 +86,13 @@ func run(check bool) error {
 	}
 	var mainGo bytes.Buffer
 	mainGo.Write(src[:i+len(begin)])
-	writeLines(&mainGo, swar, cursors)
+	writeLines(&mainGo, swar)
 	writeLinesN(&mainGo, swar, "linesN", "cursors", cursors)
 	mainGo.Write(src[j:])
 
 	var simdGo bytes.Buffer
 	simdGo.WriteString(simdHeader)
-	writeLines(&simdGo, simd, cursors)
+	writeLines(&simdGo, simd)
 	writeLinesN(&simdGo, simd, "linesN", "cursors", cursors)
 	writeLinesN(&simdGo, simd, "linesW", "wideCursors", wide)
 
@@ -164,7 +164,7 @@ var (
 )
 
 // writeLines writes lines1 of variant v.
-func writeLines(w *bytes.Buffer, v variant, cursors []string) {
+func writeLines(w *bytes.Buffer, v variant) {
 	fmt.Fprintf(w, `
 // lines1%[1]s processes the lines starting in [start, stop) with one cursor
 // and returns the first line start at or after stop, or -1 when the table
