@@ -138,8 +138,13 @@ var ErrBuild = errors.New("build failed")
 // binary's path. extraArgs go to "go build" before the package (for example
 // "-gcflags=..." or "-pgo=off"). A solution with its own module is built
 // from inside its directory; others from their module root. The build
-// runs with the solution's Env added to this process's environment.
+// runs with the solution's Env added to this process's environment. A
+// solution whose Env asks for a GOAMD64 level this CPU lacks is not built:
+// the error wraps ErrCPU.
 func Build(ctx context.Context, s Solution, binDir string, extraArgs ...string) (string, error) {
+	if err := checkCPU(s.Env, hostLevel()); err != nil {
+		return "", fmt.Errorf("harness: build %s: %w", s.Name, err)
+	}
 	out := filepath.Join(binDir, s.Name)
 	args := append([]string{"build", "-o", out}, extraArgs...)
 	args = append(args, ".")
