@@ -182,6 +182,115 @@ func TestWideRounds(t *testing.T) {
 	}
 }
 
+// TestPick checks the rule by which a table picks its rounds.
+func TestPick(t *testing.T) {
+	for _, c := range []struct {
+		desc             string
+		simd, longNames  bool
+		long, seen, used int
+		want             rounds
+		wantLongNames    bool
+	}{
+		{"portable", false, false, 5000, 4096, 5000, portableRounds, false},
+		{"nothing read", true, false, 0, 0, 0, nowRounds, false},
+		{"no long names", true, false, 0, 1 << 30, 10000, nowRounds, false},
+		{"one in 4,097 bytes", true, false, 1000, 4097 * 1000, 10000, nowRounds, false},
+		{"one in 4,096 bytes, few names", true, false, 1000, 4096 * 1000, manyNames - 1, deferRounds, true},
+		{"one in 4,096 bytes, many names", true, false, 1000, 4096 * 1000, manyNames, wideRounds, true},
+		{"picked before: the choice stays", true, true, 1, 1 << 30, 10, deferRounds, true},
+		{"picked before, many names now", true, true, 1, 1 << 30, manyNames, wideRounds, true},
+	} {
+		tab := &table{simd: c.simd, longNames: c.longNames, long: c.long, seen: c.seen, used: c.used}
+		if got := tab.pick(); got != c.want || tab.longNames != c.wantLongNames {
+			t.Errorf("%s: pick() = %d with longNames %v, want %d with %v", c.desc, got, tab.longNames, c.want, c.wantLongNames)
+		}
+	}
+}
+
+// TestRoundsByData reads files of four kinds with one table, segment by
+// segment, checks which rounds it picks at the end and what it holds
+// against verify's reference: each set of SIMD rounds reads part of a file
+// (the first segment of every file is linesNSIMD's).
+func TestRoundsByData(t *testing.T) {
+	for _, c := range []struct {
+		desc         string
+		names        int
+		longPerMille int // names of 32 to 100 bytes, per 1,000 names
+		longLines    int // a line with a long name every longLines lines; 0: as drawn
+		want         rounds
+	}{
+		{"short names, many", 3000, 0, 0, nowRounds},
+		{"rare long names", 400, 20, 500, nowRounds},
+		{"long names, few", 300, 500, 0, deferRounds},
+		{"long names, many", 3000, 333, 0, wideRounds},
+	} {
+		r := rand.New(rand.NewPCG(25, uint64(c.names)))
+		pieces := []string{"a", "b", "\x00", "é", "日", "🙂", " ", ".", "-", "="}
+		var short, long []string
+		seen := map[string]bool{}
+		for len(short)+len(long) < c.names {
+			n := 1 + r.IntN(31)
+			if r.IntN(1000) < c.longPerMille {
+				n = 32 + r.IntN(verify.MaxNameLen-31)
+			}
+			var name string
+			for len(name) < n {
+				name += pieces[r.IntN(len(pieces))]
+			}
+			// Multi-byte pieces may take a name past 31 bytes: keep it
+			// in the class it was drawn for.
+			if len(name) > verify.MaxNameLen || seen[name] || (len(name) >= 32) != (n >= 32) {
+				continue
+			}
+			seen[name] = true
+			if len(name) >= 32 {
+				long = append(long, name)
+			} else {
+				short = append(short, name)
+			}
+		}
+		var b bytes.Buffer
+		for i := range 60_000 {
+			names := short
+			if c.longLines == 0 {
+				if r.IntN(len(short)+len(long)) < len(long) {
+					names = long
+				}
+			} else if i%c.longLines == 0 {
+				names = long
+			}
+			fmt.Fprintf(&b, "%s;%s\n", names[r.IntN(len(names))], verify.AppendTenths(nil, int64(r.IntN(1999)-999)))
+		}
+		data := b.Bytes()
+		ref, err := verify.Aggregate(bytes.NewReader(data), c.desc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := newTable()
+		size := len(data)/7 + 1
+		for start := 0; start < len(data); start += size {
+			if !tab.segment(data, start, min(start+size, len(data))) {
+				t.Fatalf("%s: table full", c.desc)
+			}
+		}
+		want := c.want
+		if !haveSIMD() {
+			want = portableRounds
+		}
+		if got := tab.pick(); got != want {
+			t.Errorf("%s: picked %d after the file (long names %d in %d bytes, %d names), want %d", c.desc, got, tab.long, tab.seen, tab.used, want)
+		}
+		var stations []verify.Station
+		tab.each(func(name string, s verify.Stats) {
+			stations = append(stations, verify.Station{Name: name, Stats: s})
+		})
+		if got, want := verify.Format(stations), verify.Format(ref); !bytes.Equal(got, want) {
+			r, _ := verify.Compare(want, got)
+			t.Errorf("%s (simd %v):\n%v", c.desc, haveSIMD(), r)
+		}
+	}
+}
+
 // TestLongCollisions checks the comparison of long names past their key
 // where it matters: pairs of names x and y of 33 to 100 bytes that differ
 // in one byte only (the first after the key, the one before the last 8,
@@ -387,8 +496,10 @@ func TestHashSpread(t *testing.T) {
 // instead of a wrong answer or a full table.
 func TestTooManyStations(t *testing.T) {
 	// Short names are found by the short lines' path, names of 32 bytes or
-	// more by the long names' (deferred in linesNSIMD: the table fills up
-	// in the finish step of a pending long line), and both mixed.
+	// more by the long names' (with 64 KiB segments the first is read by
+	// linesNSIMD, which looks them up where it reads them, and the others
+	// by linesDSIMD, then linesWSIMD, where the table fills up in the
+	// finish step of a pending long line), and both mixed.
 	for _, c := range []struct {
 		desc   string
 		format func(i int) string
@@ -401,11 +512,11 @@ func TestTooManyStations(t *testing.T) {
 		for i := range verify.MaxStations + 1 {
 			fmt.Fprintf(&b, "%s;1.0\n", c.format(i))
 		}
-		if _, err := aggregate(b.Bytes(), 1<<20, 1, noRelease); !errors.Is(err, verify.ErrTooManyStations) {
+		if _, err := aggregate(b.Bytes(), 64<<10, 1, noRelease); !errors.Is(err, verify.ErrTooManyStations) {
 			t.Errorf("aggregate of %d %s names: error %v, want %v", verify.MaxStations+1, c.desc, err, verify.ErrTooManyStations)
 		}
 		// One name fewer fits.
-		if _, err := aggregate(b.Bytes()[:bytes.LastIndexByte(b.Bytes()[:b.Len()-1], '\n')+1], 1<<20, 1, noRelease); err != nil {
+		if _, err := aggregate(b.Bytes()[:bytes.LastIndexByte(b.Bytes()[:b.Len()-1], '\n')+1], 64<<10, 1, noRelease); err != nil {
 			t.Errorf("aggregate of %d %s names: %v", verify.MaxStations, c.desc, err)
 		}
 	}
@@ -621,8 +732,8 @@ func TestVariant(t *testing.T) {
 // before timing starts. Besides the classic and 10k sets it reads 10,000
 // numbered names, which the hash must spread as well as the others. The variant is the build's, so the two compare as
 //
-//	go test -run '^$' -bench Segment -count 10 ./solutions/25-amd64-v3/ > swar.txt
-//	GOEXPERIMENT=simd GOAMD64=v3 go test -run '^$' -bench Segment -count 10 ./solutions/25-amd64-v3/ > simd.txt
+//	go test -run '^$' -bench Segment -count 10 ./solutions/25-adaptive-rounds/ > swar.txt
+//	GOEXPERIMENT=simd go test -run '^$' -bench Segment -count 10 ./solutions/25-adaptive-rounds/ > simd.txt
 //	go tool benchstat swar.txt simd.txt
 func BenchmarkSegment(b *testing.B) {
 	for _, stations := range []string{"classic", "10k", "numbered"} {

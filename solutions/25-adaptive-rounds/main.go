@@ -1,32 +1,36 @@
-// Step 25 is step 24 built for x86-64-v3 (GOAMD64=v3).
+// Step 25 picks its rounds by what the worker has read: step 22's where
+// long names are rare, step 24's where they are not.
 //
 // Usage:
 //
-//	25-amd64-v3 FILE
+//	25-adaptive-rounds FILE
 //
 // It prints the answer on stdout and exits 0. A missing or unreadable FILE
 // gives a message on stderr naming it and exit status 1. It assumes valid
 // input (see verify) but does not read outside the file, crash or hang on
 // a malformed one.
 //
-// Changed from 24-wide-rounds: the //onebrc:env line below adds
-// GOAMD64=v3, so every build of this step (bench, verify, the conformance
-// test) may use the instructions of x86-64-v3 (AVX2, BMI1/2, LZCNT,
-// MOVBE, FMA). The source is 24's, but for this comment and its name.
+// Changed from 24-wide-rounds:
+//   - gen.go writes three sets of SIMD rounds: linesNSIMD, step 22's, whose
+//     rounds look a name of 32 bytes or more up where they read it and
+//     defer the short names' lookups only; linesDSIMD, step 23's (24's
+//     linesNSIMD), which defers the long names' lookups too; and
+//     linesWSIMD, step 24's, the same with three cursors.
+//   - linesNSIMD counts the long names it reads (table.long), and segment
+//     the bytes read (table.seen). table.pick chooses the rounds of each
+//     span: linesNSIMD while fewer than one name in longEvery (4,096)
+//     bytes read has been long; after that, for good, linesWSIMD with
+//     manyNames (1,024) names or more, linesDSIMD with fewer. The portable
+//     code is 24's.
 //
-// Why: bits.TrailingZeros on GOAMD64=v1 (Go's default) compiles to BSF
-// and a CMOV for the zero case; on v3 to one TZCNT. Every line's chain
-// from its start to the next line's start runs through one such count
-// (the '\n' found in lineEnd), and the SIMD rounds hold twelve of them.
-// On step 17's Zen 4 the v3 build was no faster (its README, Tried); on
-// this step's Zen 5 it is, on both files (see README.md).
+// Why: step 24 took the fastest rounds on the 10k file, and 22's are
+// faster on the two files without long names: the classic file (2%) and
+// the numbered one (4%), where deferring long names' lookups and a third
+// cursor bring nothing but code in the rounds (24's README). What decides
+// is whether long names come often, and the rounds can count them for free
+// on a path those lines take anyway. See README.md for what it measured.
 //
-// The cost: a v3 binary does not start on a CPU without those
-// instructions (the Go runtime says so and exits), so this step's
-// portable path is for other architectures only; step 24 runs on any
-// amd64. The harness does not build or run it there (harness.ErrCPU).
-//
-//onebrc:env GOEXPERIMENT=simd GOAMD64=v3
+//onebrc:env GOEXPERIMENT=simd
 package main
 
 //go:generate go run gen.go
@@ -62,7 +66,8 @@ func main() {
 // segmentSize is the size of the pieces of the file that workers claim
 // one at a time, and cursors the number of lines each has in flight;
 // wideCursors replaces cursors in the SIMD code once a worker's table holds
-// manyNames names (span).
+// manyNames names and long names come often, one in longEvery bytes read
+// or more (table.pick).
 //
 // releaseLag is how far a segment's release stays behind its end: the
 // worker that starts the next segment reads the byte before it (lineStart),
@@ -76,13 +81,14 @@ const (
 	cursors     = 2
 	wideCursors = 3
 	manyNames   = 1024
+	longEvery   = 4096
 	releaseLag  = 2 << 20
 )
 
 // run aggregates the file named by args[0] and writes the answer to stdout.
 func run(args []string, stdout io.Writer) error {
 	if len(args) != 1 {
-		return errors.New("usage: 25-amd64-v3 FILE")
+		return errors.New("usage: 25-adaptive-rounds FILE")
 	}
 	path := args[0]
 	f, err := os.Open(path)
@@ -223,6 +229,7 @@ func (t *table) segment(data []byte, start, end int) bool {
 			return false
 		}
 	}
+	t.seen += end - start
 	if t.read += end - start; t.read >= foldBytes {
 		t.fold()
 	}
@@ -247,11 +254,9 @@ func lineStart(data []byte, x int) int {
 // q < end.
 func (t *table) span(data []byte, p, end int) int {
 	base := unsafe.Pointer(&data[0])
-	// With many names in the table (their slots no longer fit in L1), and
-	// the SIMD code, a third cursor gives the core another line's work to
-	// overlap their loads with; with few, it only adds spills (README.md).
+	r := t.pick()
 	k := cursors
-	if t.simd && t.used >= manyNames {
+	if r == wideRounds {
 		k = wideCursors
 	}
 	// Cursor i reads the lines that start in [pos[i], ends[i]). The cuts
@@ -266,13 +271,16 @@ func (t *table) span(data []byte, p, end int) int {
 	}
 	ends[k-1] = end
 	var ok bool
-	switch {
-	case k == wideCursors:
+	two, twoEnds := (*[cursors]int)(pos[:cursors]), (*[cursors]int)(ends[:cursors])
+	switch r {
+	case wideRounds:
 		ok = t.linesWSIMD(base, &pos, &ends)
-	case t.simd:
-		ok = t.linesNSIMD(base, (*[cursors]int)(pos[:cursors]), (*[cursors]int)(ends[:cursors]))
+	case deferRounds:
+		ok = t.linesDSIMD(base, two, twoEnds)
+	case nowRounds:
+		ok = t.linesNSIMD(base, two, twoEnds)
 	default:
-		ok = t.linesN(base, (*[cursors]int)(pos[:cursors]), (*[cursors]int)(ends[:cursors]))
+		ok = t.linesN(base, two, twoEnds)
 	}
 	if !ok {
 		return -1
@@ -293,6 +301,42 @@ func (t *table) span(data []byte, p, end int) int {
 		}
 	}
 	panic("unreachable")
+}
+
+// rounds names the line code of a span (table.pick).
+type rounds int
+
+const (
+	portableRounds rounds = iota // linesN: the portable code
+	nowRounds                    // linesNSIMD: long names looked up at once
+	deferRounds                  // linesDSIMD: their lookups deferred
+	wideRounds                   // linesWSIMD: deferred, three cursors
+)
+
+// pick returns the rounds for the table's next span. Without the SIMD code
+// that is the portable code. While fewer than one name in longEvery bytes
+// read has had 32 bytes or more (the classic file has none), step 22's
+// rounds are the fastest: they look such a name up where they read it, and
+// keep the deferral for the short names. Once long names have come more
+// often (the 10k file has one in 160 bytes), pick sets t.longNames and
+// from then on defers their lookups as well (step 23), and with manyNames
+// names or more, whose slots no longer fit in L1, adds a third cursor
+// (step 24). Only linesNSIMD counts the long names: rounds that count
+// nothing are 24's own, and the choice does not go back.
+func (t *table) pick() rounds {
+	if !t.simd {
+		return portableRounds
+	}
+	if !t.longNames {
+		if t.long == 0 || t.long*longEvery < t.seen {
+			return nowRounds
+		}
+		t.longNames = true
+	}
+	if t.used >= manyNames {
+		return wideRounds
+	}
+	return deferRounds
 }
 
 // rest processes the lines starting in [p, end) with one cursor, as
@@ -617,9 +661,13 @@ type table struct {
 	// each and fold visit those only: the 16 MiB of slots are never read
 	// whole.
 	taken [verify.MaxStations]uint32
-	used  int  // slots in use: taken[:used]
-	read  int  // bytes read since the last fold
-	simd  bool // read lines with linesNSIMD and lines1SIMD
+	used  int // slots in use: taken[:used]
+	read  int // bytes read since the last fold
+	seen  int // bytes read in all
+	long  int // names of 32 bytes or more read by linesNSIMD
+	// longNames is set once long names have come often (pick).
+	longNames bool
+	simd      bool // read lines with lines1SIMD and the SIMD rounds
 }
 
 // newTable returns an empty table that reads lines with the SIMD code if

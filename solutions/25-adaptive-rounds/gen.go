@@ -3,13 +3,16 @@
 // gen.go writes the line code of this step from one template per
 // variant: the portable SWAR code between the lines "// BEGIN generated"
 // and "// END generated" of main.go (lines1 and linesN), and the whole of
-// lines_simd.go (lines1SIMD, linesNSIMD, and linesWSIMD with wideCursors
-// cursors).
+// lines_simd.go: lines1SIMD; linesNSIMD, whose rounds look a long name up
+// where they read it (step 22's, variant simdNow); and linesDSIMD and
+// linesWSIMD, whose rounds defer those lookups too (step 24's, variant
+// simd), with cursors and wideCursors cursors.
 // The code for one line is written once per variant, in swarLine and
 // simdLine with their probes (swarProbe; simdHash and simdFind) and the
 // parts they share (value, update), plus lineEnd and valueByLength for
-// simdLine, simdLongDefer for the long names read in the SIMD rounds, and
-// simdFinish for the lookups the SIMD rounds defer (variant.deferN); the
+// simdLine, simdLongLine and simdLongDefer for the long names read in the
+// SIMD rounds, and simdFinishShort and simdFinish for the lookups the SIMD
+// rounds defer (variant.deferN); the
 // generated functions repeat it once per cursor, because the Go compiler
 // inlines neither a function this size nor a loop over cursors kept in
 // registers.
@@ -93,7 +96,8 @@ func run(check bool) error {
 	var simdGo bytes.Buffer
 	simdGo.WriteString(simdHeader)
 	writeLines(&simdGo, simd)
-	writeLinesN(&simdGo, simd, "linesN", "cursors", cursors)
+	writeLinesN(&simdGo, simdNow, "linesN", "cursors", cursors)
+	writeLinesN(&simdGo, simd, "linesD", "cursors", cursors)
 	writeLinesN(&simdGo, simd, "linesW", "wideCursors", wide)
 
 	for _, f := range []struct {
@@ -161,6 +165,20 @@ var (
 		pendingN: "q$o := uintptr(scratchOffset)\nvar q$k archsimd.Uint8x32\nvar q$v int64\nvar q$t longKey\n",
 		noneN:    "q$o, q$k, q$v = scratchOffset, archsimd.Uint8x32{}, 0\n",
 	}
+	// simdNow is simd with step 22's rounds: a long name is looked up
+	// where the rounds read it (simdLongLine), and only the short names'
+	// lookups are deferred.
+	simdNow = variant{
+		suffix:   simd.suffix,
+		setup:    simd.setup,
+		line:     simd.line,
+		probe:    simd.probe,
+		longN:    "NONE\n" + simdLongLine,
+		deferN:   simd.deferN,
+		finishN:  simdFinishShort,
+		pendingN: "q$o := uintptr(scratchOffset)\nvar q$k archsimd.Uint8x32\nvar q$v int64\n",
+		noneN:    simd.noneN,
+	}
 )
 
 // writeLines writes lines1 of variant v.
@@ -208,9 +226,9 @@ func lineCode(v variant, cursor, fail, long string, deferred bool) string {
 // the given suffixes; size is the constant that is their number.
 func writeLinesN(w *bytes.Buffer, v variant, name, size string, cursors []string) {
 	// In lines1 a long name is read by longLine where it is found; linesN
-	// leaves its loop of rounds for it, but linesNSIMD and linesWSIMD read
-	// a name of up to 100 bytes in the rounds and defer its lookup
-	// (simdLongDefer).
+	// leaves its loop of rounds for it, but the SIMD rounds read a name of
+	// up to 100 bytes: linesNSIMD looks it up there (simdLongLine),
+	// linesDSIMD and linesWSIMD defer its lookup (simdLongDefer).
 	fmt.Fprintf(w, `
 // %[2]s%[1]s advances the cursors in step, one line each per round, so
 // that their chains of dependent loads (line start, name, ';', value, next
@@ -289,7 +307,7 @@ import (
 	"github.com/onebrc/onebrc/verify"
 )
 
-// haveSIMD reports whether this CPU runs linesNSIMD and lines1SIMD
+// haveSIMD reports whether this CPU runs lines1SIMD and the SIMD rounds
 // (AVX2, and AES instructions with VEX encoding for aesHash).
 func haveSIMD() bool {
 	return archsimd.X86.AVX2() && archsimd.X86.AVXAES()
@@ -472,6 +490,15 @@ if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(e$))).Equal(key$).ToBits() 
 }
 `
 
+// simdFinishShort finds and updates the slot of a cursor's pending line
+// (see variant.deferN) in rounds that defer the lookups of short names
+// only (simdNow): simdFind and update for the line's home slot offset
+// q$o, key q$k and value q$v. The pending line of a cursor that has none
+// is the scratch slot's, whose key is zero like its own, so that it needs
+// no branch of its own.
+var simdFinishShort = "{\n" + strings.NewReplacer("off$", "q$o", "key$", "q$k").Replace(simdFind) +
+	strings.ReplaceAll(update, "v$", "q$v") + "}\n"
+
 // simdFinish finds and updates the slot of a cursor's pending line (see
 // variant.deferN): from the line's home slot offset q$o and key q$k, as
 // simdFind does, and adds its value q$v (update). A long name's line
@@ -578,9 +605,55 @@ if int16(v$) > e$.max {
 }
 `
 
-// simdLongDefer is what the rounds of linesNSIMD do at a name of 32 bytes
-// or more: it reads the name, hashes it and makes the line the cursor's
-// pending line (simdFinish looks it up), with its home slot offset in q$o,
+// simdLongLine is what linesNSIMD's rounds do at a name of 32 bytes or
+// more (counted in t.long, see table.pick): a name of up to 100 bytes that is in the table already is read
+// here; a longer name, or one not in the table yet, stops the rounds
+// (STOP) for longLine. No branch depends on the name's length: the ';' is
+// found from the compares of bytes 32-95 as one 64-bit mask, and of bytes
+// 96-127 where that mask is zero (z$>>6 is 1 only then), and the key's
+// blocks at bytes 32, 64 and 96 are cut after it with keyMasks, which
+// keeps no byte of a block that starts past the ';'. The block xor
+// (nameBlocks) is the xor of the four blocks, its two halves xored; the
+// key is compared with the slot's, bytes 0-31 and 32-95 as vectors and
+// 96-103 as a word, all at once: the slot holds the whole key (entry), so
+// no load waits for another.
+const simdLongLine = `
+t.long++
+h$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 32)))
+g$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 64)))
+i$ := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(p$, 96)))
+z$ := bits.TrailingZeros64(uint64(h$.Equal(semis).ToBits()) | uint64(g$.Equal(semis).ToBits())<<32)
+n$ := 32 + z$ + bits.TrailingZeros32(i$.Equal(semis).ToBits()|1<<31)&-(z$>>6)
+if n$ > verify.MaxNameLen {
+	STOP
+}
+kh$ := h$.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 32-n$))))
+kg$ := g$.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 64-n$))))
+ki$ := i$.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 96-n$))))
+bx$ := l$.Xor(kh$).Xor(kg$).Xor(ki$)
+f$ := bx$.GetLo().Xor(bx$.GetHi()).AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
+off$ := uintptr(f$.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
+k12$ := ki$.GetLo().AsUint64x2().GetElem(0)
+e$ := (*entry)(unsafe.Add(slots, off$))
+for archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(e$))).Equal(l$).
+	And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(slots, tailsOffset+off$))).Equal(kh$)).
+	And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(slots, tailsOffset+off$+32))).Equal(kg$)).
+	ToBits() != math.MaxUint32 || e$.k12 != k12$ {
+	if e$.count == 0 {
+		STOP
+	}
+	off$ = (off$ + entrySize) & offsetMask
+	e$ = (*entry)(unsafe.Add(slots, off$))
+}
+num$ := n$ + 1
+VALUE
+UPDATE
+`
+
+// simdLongDefer is what the rounds of linesDSIMD and linesWSIMD do at a
+// name of 32 bytes or more: it reads the name, hashes it and makes the
+// line the cursor's pending line (simdFinish looks it up), with its home
+// slot offset in q$o,
 // semis in q$k, its whole key in q$t and its value in q$v. A name of more
 // than 100 bytes stops the rounds (STOP) for longLine, with no pending
 // line (NONE). No branch depends on the name's length: the ';' is found

@@ -13,7 +13,7 @@ import (
 	"github.com/onebrc/onebrc/verify"
 )
 
-// haveSIMD reports whether this CPU runs linesNSIMD and lines1SIMD
+// haveSIMD reports whether this CPU runs lines1SIMD and the SIMD rounds
 // (AVX2, and AES instructions with VEX encoding for aesHash).
 func haveSIMD() bool {
 	return archsimd.X86.AVX2() && archsimd.X86.AVXAES()
@@ -160,6 +160,335 @@ func (t *table) lines1SIMD(base unsafe.Pointer, start, stop int) int {
 // its end, leaves the cursors' positions in pos, and reports false when
 // the table is full.
 func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
+	slots := unsafe.Pointer(t.slots)
+	semis := archsimd.BroadcastUint8x32(';')
+	newlines := archsimd.BroadcastUint8x32('\n')
+	masks := unsafe.Pointer(&keyMasks[95])
+	var zero archsimd.Uint32x4 // the round key of aesHash
+	pA := unsafe.Add(base, pos[0])
+	qAo := uintptr(scratchOffset)
+	var qAk archsimd.Uint8x32
+	var qAv int64
+	pB := unsafe.Add(base, pos[1])
+	qBo := uintptr(scratchOffset)
+	var qBk archsimd.Uint8x32
+	var qBv int64
+	for {
+		// No cursor can pass its end within n rounds.
+		n := min(ends[0]-int(uintptr(pA)-uintptr(base)), ends[1]-int(uintptr(pB)-uintptr(base))) / maxAdvance
+		if n <= 0 {
+			break
+		}
+		// A cursor at a name the rounds do not read stops them, and the
+		// name is read by a call to longLine after them: with no call in
+		// the rounds, the compiler keeps the cursors, base, slots and
+		// constants in registers there (a Go call clobbers every register,
+		// and values live across one were spilled and reloaded every line).
+		long := -1
+	rounds:
+		for ; n > 0; n-- {
+			{
+
+				eA := (*entry)(unsafe.Add(slots, qAo))
+				if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eA))).Equal(qAk).ToBits() != math.MaxUint32 {
+					// Not the home slot: probe on, or take the first empty slot.
+					for {
+						if eA.count == 0 {
+							if t.used >= verify.MaxStations {
+								return false
+							}
+							t.taken[t.used] = uint32(qAo / entrySize)
+							t.used++
+							qAk.Store((*[32]uint8)(unsafe.Pointer(eA)))
+							eA.min, eA.max = math.MaxInt16, math.MinInt16
+							break
+						}
+						qAo = (qAo + entrySize) & offsetMask
+						eA = (*entry)(unsafe.Add(slots, qAo))
+						if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eA))).Equal(qAk).ToBits() == math.MaxUint32 {
+							break
+						}
+					}
+				}
+
+				eA.sum += qAv
+				eA.count++
+				if int16(qAv) < eA.min {
+					eA.min = int16(qAv)
+				}
+				if int16(qAv) > eA.max {
+					eA.max = int16(qAv)
+				}
+			}
+
+			lA := archsimd.LoadUint8x32((*[32]uint8)(pA))
+			sA := lA.Equal(semis).ToBits()
+			if sA == 0 {
+				qAo, qAk, qAv = scratchOffset, archsimd.Uint8x32{}, 0
+
+				t.long++
+				hA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pA, 32)))
+				gA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pA, 64)))
+				iA := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pA, 96)))
+				zA := bits.TrailingZeros64(uint64(hA.Equal(semis).ToBits()) | uint64(gA.Equal(semis).ToBits())<<32)
+				nA := 32 + zA + bits.TrailingZeros32(iA.Equal(semis).ToBits()|1<<31)&-(zA>>6)
+				if nA > verify.MaxNameLen {
+					long = 0
+					break rounds
+				}
+				khA := hA.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 32-nA))))
+				kgA := gA.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 64-nA))))
+				kiA := iA.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 96-nA))))
+				bxA := lA.Xor(khA).Xor(kgA).Xor(kiA)
+				fA := bxA.GetLo().Xor(bxA.GetHi()).AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
+				offA := uintptr(fA.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
+				k12A := kiA.GetLo().AsUint64x2().GetElem(0)
+				eA := (*entry)(unsafe.Add(slots, offA))
+				for archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eA))).Equal(lA).
+					And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(slots, tailsOffset+offA))).Equal(khA)).
+					And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(slots, tailsOffset+offA+32))).Equal(kgA)).
+					ToBits() != math.MaxUint32 || eA.k12 != k12A {
+					if eA.count == 0 {
+						long = 0
+						break rounds
+					}
+					offA = (offA + entrySize) & offsetMask
+					eA = (*entry)(unsafe.Add(slots, offA))
+				}
+				numA := nA + 1
+				xA := *(*uint64)(unsafe.Add(pA, numA))
+				posA := int64(xA<<59) >> 63
+				dotA := bits.TrailingZeros64(^xA&0x10101000 | 1<<36)
+				absA := int64((xA&uint64(posA|^0xFF)&valueShapes[dotA])*valueShapes[dotA+muls]>>32) & 0x3FF
+				vA := posA - (absA ^ posA)
+				pA = unsafe.Add(pA, numA+dotA>>3+3)
+				eA.sum += vA
+				eA.count++
+				if int16(vA) < eA.min {
+					eA.min = int16(vA)
+				}
+				if int16(vA) > eA.max {
+					eA.max = int16(vA)
+				}
+
+			} else {
+				nA := bits.TrailingZeros32(sA)
+				keyA := lA.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, -nA))))
+				numA := nA + 1
+				xA := *(*uint64)(unsafe.Add(pA, numA))
+				var endA int
+				if tA := lA.Equal(newlines).ToBits(); tA != 0 {
+					endA = bits.TrailingZeros32(tA)
+				} else {
+					endA = nA + 3 + bits.TrailingZeros64(^xA&0x10101000|1<<36)>>3
+				}
+				posA := int64(xA<<59) >> 63
+				wA := (endA - nA) & 7
+				absA := int64((xA&uint64(posA|^0xFF)&lenShapes[wA])*lenShapes[wA+8]>>32) & 0x3FF
+				vA := posA - (absA ^ posA)
+				pA = unsafe.Add(pA, endA+1)
+				fA := keyA.GetLo().Xor(keyA.GetHi()).AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
+				offA := uintptr(fA.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
+				qAo, qAk, qAv = offA, keyA, vA
+			}
+			{
+
+				eB := (*entry)(unsafe.Add(slots, qBo))
+				if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eB))).Equal(qBk).ToBits() != math.MaxUint32 {
+					// Not the home slot: probe on, or take the first empty slot.
+					for {
+						if eB.count == 0 {
+							if t.used >= verify.MaxStations {
+								return false
+							}
+							t.taken[t.used] = uint32(qBo / entrySize)
+							t.used++
+							qBk.Store((*[32]uint8)(unsafe.Pointer(eB)))
+							eB.min, eB.max = math.MaxInt16, math.MinInt16
+							break
+						}
+						qBo = (qBo + entrySize) & offsetMask
+						eB = (*entry)(unsafe.Add(slots, qBo))
+						if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eB))).Equal(qBk).ToBits() == math.MaxUint32 {
+							break
+						}
+					}
+				}
+
+				eB.sum += qBv
+				eB.count++
+				if int16(qBv) < eB.min {
+					eB.min = int16(qBv)
+				}
+				if int16(qBv) > eB.max {
+					eB.max = int16(qBv)
+				}
+			}
+
+			lB := archsimd.LoadUint8x32((*[32]uint8)(pB))
+			sB := lB.Equal(semis).ToBits()
+			if sB == 0 {
+				qBo, qBk, qBv = scratchOffset, archsimd.Uint8x32{}, 0
+
+				t.long++
+				hB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pB, 32)))
+				gB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pB, 64)))
+				iB := archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(pB, 96)))
+				zB := bits.TrailingZeros64(uint64(hB.Equal(semis).ToBits()) | uint64(gB.Equal(semis).ToBits())<<32)
+				nB := 32 + zB + bits.TrailingZeros32(iB.Equal(semis).ToBits()|1<<31)&-(zB>>6)
+				if nB > verify.MaxNameLen {
+					long = 1
+					break rounds
+				}
+				khB := hB.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 32-nB))))
+				kgB := gB.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 64-nB))))
+				kiB := iB.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, 96-nB))))
+				bxB := lB.Xor(khB).Xor(kgB).Xor(kiB)
+				fB := bxB.GetLo().Xor(bxB.GetHi()).AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
+				offB := uintptr(fB.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
+				k12B := kiB.GetLo().AsUint64x2().GetElem(0)
+				eB := (*entry)(unsafe.Add(slots, offB))
+				for archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eB))).Equal(lB).
+					And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(slots, tailsOffset+offB))).Equal(khB)).
+					And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(slots, tailsOffset+offB+32))).Equal(kgB)).
+					ToBits() != math.MaxUint32 || eB.k12 != k12B {
+					if eB.count == 0 {
+						long = 1
+						break rounds
+					}
+					offB = (offB + entrySize) & offsetMask
+					eB = (*entry)(unsafe.Add(slots, offB))
+				}
+				numB := nB + 1
+				xB := *(*uint64)(unsafe.Add(pB, numB))
+				posB := int64(xB<<59) >> 63
+				dotB := bits.TrailingZeros64(^xB&0x10101000 | 1<<36)
+				absB := int64((xB&uint64(posB|^0xFF)&valueShapes[dotB])*valueShapes[dotB+muls]>>32) & 0x3FF
+				vB := posB - (absB ^ posB)
+				pB = unsafe.Add(pB, numB+dotB>>3+3)
+				eB.sum += vB
+				eB.count++
+				if int16(vB) < eB.min {
+					eB.min = int16(vB)
+				}
+				if int16(vB) > eB.max {
+					eB.max = int16(vB)
+				}
+
+			} else {
+				nB := bits.TrailingZeros32(sB)
+				keyB := lB.And(archsimd.LoadUint8x32((*[32]uint8)(unsafe.Add(masks, -nB))))
+				numB := nB + 1
+				xB := *(*uint64)(unsafe.Add(pB, numB))
+				var endB int
+				if tB := lB.Equal(newlines).ToBits(); tB != 0 {
+					endB = bits.TrailingZeros32(tB)
+				} else {
+					endB = nB + 3 + bits.TrailingZeros64(^xB&0x10101000|1<<36)>>3
+				}
+				posB := int64(xB<<59) >> 63
+				wB := (endB - nB) & 7
+				absB := int64((xB&uint64(posB|^0xFF)&lenShapes[wB])*lenShapes[wB+8]>>32) & 0x3FF
+				vB := posB - (absB ^ posB)
+				pB = unsafe.Add(pB, endB+1)
+				fB := keyB.GetLo().Xor(keyB.GetHi()).AESEncryptOneRound(zero).AESEncryptOneRound(zero).AESEncryptOneRound(zero)
+				offB := uintptr(fB.AsUint64x2().GetElem(0)>>hashShift) &^ (entrySize - 1)
+				qBo, qBk, qBv = offB, keyB, vB
+			}
+		}
+		switch long {
+		case 0:
+			qA := t.longLine(base, int(uintptr(pA)-uintptr(base)))
+			if qA < 0 {
+				return false
+			}
+			pA = unsafe.Add(base, qA)
+		case 1:
+			qB := t.longLine(base, int(uintptr(pB)-uintptr(base)))
+			if qB < 0 {
+				return false
+			}
+			pB = unsafe.Add(base, qB)
+		}
+	}
+	{
+
+		eA := (*entry)(unsafe.Add(slots, qAo))
+		if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eA))).Equal(qAk).ToBits() != math.MaxUint32 {
+			// Not the home slot: probe on, or take the first empty slot.
+			for {
+				if eA.count == 0 {
+					if t.used >= verify.MaxStations {
+						return false
+					}
+					t.taken[t.used] = uint32(qAo / entrySize)
+					t.used++
+					qAk.Store((*[32]uint8)(unsafe.Pointer(eA)))
+					eA.min, eA.max = math.MaxInt16, math.MinInt16
+					break
+				}
+				qAo = (qAo + entrySize) & offsetMask
+				eA = (*entry)(unsafe.Add(slots, qAo))
+				if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eA))).Equal(qAk).ToBits() == math.MaxUint32 {
+					break
+				}
+			}
+		}
+
+		eA.sum += qAv
+		eA.count++
+		if int16(qAv) < eA.min {
+			eA.min = int16(qAv)
+		}
+		if int16(qAv) > eA.max {
+			eA.max = int16(qAv)
+		}
+	}
+	{
+
+		eB := (*entry)(unsafe.Add(slots, qBo))
+		if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eB))).Equal(qBk).ToBits() != math.MaxUint32 {
+			// Not the home slot: probe on, or take the first empty slot.
+			for {
+				if eB.count == 0 {
+					if t.used >= verify.MaxStations {
+						return false
+					}
+					t.taken[t.used] = uint32(qBo / entrySize)
+					t.used++
+					qBk.Store((*[32]uint8)(unsafe.Pointer(eB)))
+					eB.min, eB.max = math.MaxInt16, math.MinInt16
+					break
+				}
+				qBo = (qBo + entrySize) & offsetMask
+				eB = (*entry)(unsafe.Add(slots, qBo))
+				if archsimd.LoadUint8x32((*[32]uint8)(unsafe.Pointer(eB))).Equal(qBk).ToBits() == math.MaxUint32 {
+					break
+				}
+			}
+		}
+
+		eB.sum += qBv
+		eB.count++
+		if int16(qBv) < eB.min {
+			eB.min = int16(qBv)
+		}
+		if int16(qBv) > eB.max {
+			eB.max = int16(qBv)
+		}
+	}
+	pos[0] = int(uintptr(pA) - uintptr(base))
+	pos[1] = int(uintptr(pB) - uintptr(base))
+	return true
+}
+
+// linesDSIMD advances the cursors in step, one line each per round, so
+// that their chains of dependent loads (line start, name, ';', value, next
+// line start) overlap in the CPU. Cursor i reads from pos[i] towards
+// ends[i]; linesDSIMD stops when a cursor comes within maxAdvance bytes of
+// its end, leaves the cursors' positions in pos, and reports false when
+// the table is full.
+func (t *table) linesDSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	slots := unsafe.Pointer(t.slots)
 	semis := archsimd.BroadcastUint8x32(';')
 	newlines := archsimd.BroadcastUint8x32('\n')
