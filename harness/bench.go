@@ -184,6 +184,16 @@ type Options struct {
 	Floor *Command
 	// Policy says how many runs each solution gets.
 	Policy Policy
+	// Interleave, when set, takes the timed runs in rounds: each solution
+	// that still wants runs gets one a round, in the solutions' order on
+	// odd rounds and the reverse on even ones. A shared machine's speed
+	// drifts over minutes; run one solution after another, and the ones
+	// that ran in a slow stretch look slower than they are. Interleaved,
+	// every solution meets the drift alike. Builds and warm-ups still come
+	// first, one solution after another, and each solution's profile run
+	// comes once its timed runs are done. Without it, each solution does
+	// all its runs before the next one starts.
+	Interleave bool
 	// ProfileDir, when not "", asks for one extra run per solution that
 	// passed, with $ONEBRC_CPUPROFILE set to ProfileDir/<name>.pprof. It
 	// is verified but not timed. Result.Profile is the path relative to
@@ -209,6 +219,11 @@ const (
 	EventRunStart                  // a run begins (Phase, Run, Runs, Estimate)
 	EventRunEnd                    // a run ended (as EventRunStart, plus Wall and Failure)
 	EventDone                      // the solution is finished (Result, Summary)
+	// EventRound starts a round of interleaved timed runs (Options.
+	// Interleave): Run is the round's number, Runs how many solutions run
+	// in it. The round's runs follow, each between its solution's
+	// EventRunStart and EventRunEnd, which carry the round as Round.
+	EventRound
 )
 
 // Phases of a run, in Event.Phase.
@@ -229,10 +244,15 @@ type Event struct {
 	// Estimate is the median wall time of the solution's runs so far (0
 	// before the first), for the current estimate and the ETA.
 	Estimate time.Duration
-	Wall     time.Duration // EventRunEnd: the run's wall time
-	Failure  string        // EventRunEnd: why the run failed, "" if it passed
-	Result   *Result       // EventDone
-	Summary  *Summary      // EventDone
+	// Round is the round of an interleaved timed run (Options.Interleave),
+	// 0 for any other. In EventStart, PhaseWarmup says that only the build
+	// and warm-up follow (the timed runs come in the rounds), and
+	// PhaseTimed that only the EventDone of the solution follows.
+	Round   int
+	Wall    time.Duration // EventRunEnd: the run's wall time
+	Failure string        // EventRunEnd: why the run failed, "" if it passed
+	Result  *Result       // EventDone
+	Summary *Summary      // EventDone
 }
 
 // Bench benchmarks every solution in opts.Solutions (after the floor, if
@@ -240,7 +260,8 @@ type Event struct {
 // exits non-zero, times out or prints a wrong answer is recorded with its
 // Failure and the others still run. When ctx is cancelled (Ctrl-C), Bench
 // stops at once and returns every finished result with ctx's error; the
-// interrupted solution is left out.
+// interrupted solution (interleaved: every solution not finished) is left
+// out. With opts.Interleave the timed runs come in rounds (see Options).
 func Bench(ctx context.Context, opts Options) (Suite, error) {
 	suite := Suite{Config: slices.Clone(opts.Config)}
 	emit := func(e Event) {
@@ -248,75 +269,166 @@ func Bench(ctx context.Context, opts Options) (Suite, error) {
 			opts.Progress(e)
 		}
 	}
-	type job struct {
-		name string
-		sol  *Solution
+	var jobs []*bencher
+	add := func(name string, sol *Solution) {
+		jobs = append(jobs, &bencher{opts: &opts, emit: emit, index: len(jobs) + 1, res: Result{Name: name}, sol: sol})
 	}
-	var jobs []job
 	if opts.Floor != nil {
-		jobs = append(jobs, job{name: FloorName})
+		add(FloorName, nil)
 	}
 	for i := range opts.Solutions {
-		jobs = append(jobs, job{name: opts.Solutions[i].Name, sol: &opts.Solutions[i]})
+		add(opts.Solutions[i].Name, &opts.Solutions[i])
 	}
-	for i, j := range jobs {
-		emit(Event{Kind: EventStart, Index: i + 1, Total: len(jobs), Name: j.name})
-		b := &bencher{opts: &opts, emit: emit, index: i + 1, total: len(jobs), res: Result{Name: j.name}}
-		var err error
-		if j.sol == nil {
-			err = b.run(ctx, *opts.Floor, false)
-		} else {
-			emit(Event{Kind: EventBuild, Index: i + 1, Total: len(jobs), Name: j.name})
-			bin, berr := opts.Build(ctx, *j.sol)
-			switch {
-			case ctx.Err() != nil:
-				err = ctx.Err()
-			case berr != nil:
-				b.res.Failure = berr.Error()
-			default:
-				cmd := Command{Path: bin, Args: []string{opts.Data.Path}, Timeout: opts.Policy.Timeout}
-				err = b.run(ctx, cmd, true)
+	// finish records a solution whose runs are over. The suite lists the
+	// results in the solutions' order, whatever order they finish in.
+	var finished []*bencher
+	finish := func(b *bencher) error {
+		i, _ := slices.BinarySearchFunc(finished, b.index, func(f *bencher, index int) int { return f.index - index })
+		finished = slices.Insert(finished, i, b)
+		suite.Results = suite.Results[:0]
+		for _, f := range finished {
+			suite.Results = append(suite.Results, f.res)
+		}
+		sum := Summarize(b.res)
+		if opts.Interleave {
+			emit(Event{Kind: EventStart, Index: b.index, Total: len(jobs), Name: b.res.Name, Phase: PhaseTimed})
+		}
+		emit(Event{Kind: EventDone, Index: b.index, Total: len(jobs), Name: b.res.Name, Result: &b.res, Summary: &sum})
+		if opts.Record != nil {
+			return opts.Record(suite)
+		}
+		return nil
+	}
+	var waiting []*bencher // interleaved: warmed up, timed runs to come
+	for _, b := range jobs {
+		b.total = len(jobs)
+		phase := ""
+		if opts.Interleave {
+			phase = PhaseWarmup
+		}
+		emit(Event{Kind: EventStart, Index: b.index, Total: b.total, Name: b.res.Name, Phase: phase})
+		err := b.prepare(ctx)
+		if err == nil && b.ready {
+			if opts.Interleave {
+				err = b.warmup(ctx)
+			} else {
+				err = b.run(ctx)
 			}
 		}
 		if err != nil {
 			return suite, err
 		}
-		suite.Results = append(suite.Results, b.res)
-		sum := Summarize(b.res)
-		emit(Event{Kind: EventDone, Index: i + 1, Total: len(jobs), Name: j.name, Result: &b.res, Summary: &sum})
-		if opts.Record != nil {
-			if err := opts.Record(suite); err != nil {
+		if opts.Interleave && b.ready && b.res.Failure == "" {
+			if !b.enough() {
+				waiting = append(waiting, b)
+				continue
+			}
+			if err := b.finish(ctx); err != nil { // the profile run
 				return suite, err
 			}
 		}
+		if err := finish(b); err != nil {
+			return suite, err
+		}
+	}
+	for round := 1; len(waiting) > 0; round++ {
+		emit(Event{Kind: EventRound, Run: round, Runs: len(waiting)})
+		order := slices.Clone(waiting)
+		if round%2 == 0 {
+			slices.Reverse(order)
+		}
+		for _, b := range order {
+			b.round = round
+			if err := b.timed(ctx); err != nil {
+				return suite, err
+			}
+		}
+		var still []*bencher
+		for _, b := range waiting {
+			if b.res.Failure == "" && !b.enough() {
+				still = append(still, b)
+				continue
+			}
+			b.round = 0
+			if b.res.Failure == "" {
+				if err := b.finish(ctx); err != nil {
+					return suite, err
+				}
+			}
+			if err := finish(b); err != nil {
+				return suite, err
+			}
+		}
+		waiting = still
 	}
 	return suite, nil
 }
 
-// bencher runs one solution under the policy.
+// bencher runs one solution (or the floor, with no Solution) under the
+// policy.
 type bencher struct {
 	opts         *Options
 	emit         func(Event)
 	index, total int
+	sol          *Solution // nil for the floor
 	res          Result
+	cmd          Command // what a run runs, once prepare has set ready
+	check        bool    // verify the output (not the floor's)
+	ready        bool
+	round        int           // the round of the next timed run, 0 when not interleaved
 	spent        time.Duration // wall time of every run so far, warm-ups included
 	walls        []time.Duration
 }
 
-// run does the warm-up, timed and profile runs of cmd. It returns an
-// error only when ctx is cancelled; a failing solution (including one the
-// runner cannot start) ends with b.res.Failure set.
-func (b *bencher) run(ctx context.Context, cmd Command, check bool) error {
-	p := b.opts.Policy
-	if cmd.Timeout == 0 {
-		cmd.Timeout = p.Timeout
+// prepare builds the solution and sets b.cmd and b.ready, or records the
+// build's failure. It returns an error only when ctx is cancelled.
+func (b *bencher) prepare(ctx context.Context) error {
+	if b.sol == nil {
+		b.cmd, b.ready = *b.opts.Floor, true
+	} else {
+		b.emit(Event{Kind: EventBuild, Index: b.index, Total: b.total, Name: b.res.Name})
+		bin, err := b.opts.Build(ctx, *b.sol)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			b.res.Failure = err.Error()
+			return nil
+		}
+		b.cmd = Command{Path: bin, Args: []string{b.opts.Data.Path}, Timeout: b.opts.Policy.Timeout}
+		b.check, b.ready = true, true
 	}
+	if b.cmd.Timeout == 0 {
+		b.cmd.Timeout = b.opts.Policy.Timeout
+	}
+	return nil
+}
+
+// run does the warm-up, timed and profile runs. It returns an error only
+// when ctx is cancelled; a failing solution (including one the runner
+// cannot start) ends with b.res.Failure set.
+func (b *bencher) run(ctx context.Context) error {
+	if err := b.warmup(ctx); err != nil || b.res.Failure != "" {
+		return err
+	}
+	for !b.enough() {
+		if err := b.timed(ctx); err != nil || b.res.Failure != "" {
+			return err
+		}
+	}
+	return b.finish(ctx)
+}
+
+// warmup does the warm-up runs; an automatic one that takes MaxTime/2 or
+// more becomes the only timed run (Result.FirstRunTimed).
+func (b *bencher) warmup(ctx context.Context) error {
+	p := b.opts.Policy
 	warmups, auto := p.Warmup, p.Warmup < 0
 	if auto {
 		warmups = 1
 	}
 	for i := 1; i <= warmups; i++ {
-		m, fail, err := b.once(ctx, cmd, check, PhaseWarmup, i, warmups)
+		m, fail, err := b.once(ctx, PhaseWarmup, i, warmups)
 		if err != nil {
 			return err
 		}
@@ -331,25 +443,36 @@ func (b *bencher) run(ctx context.Context, cmd Command, check bool) error {
 		}
 		b.res.Warmups++
 	}
-	for {
-		n := len(b.res.Runs)
-		planned := b.planned()
-		if n >= 1 && n >= planned {
-			break
-		}
-		m, fail, err := b.once(ctx, cmd, check, PhaseTimed, n+1, max(planned, n+1))
-		if err != nil {
-			return err
-		}
-		if fail != "" {
-			b.res.Failure = fmt.Sprintf("timed run %d: %s", n+1, fail)
-			b.res.Runs = nil
-			return nil
-		}
-		b.res.Runs = append(b.res.Runs, runOf(m))
+	return nil
+}
+
+// enough reports whether the solution has all the timed runs it should
+// have (see planned).
+func (b *bencher) enough() bool {
+	n := len(b.res.Runs)
+	return n >= 1 && n >= b.planned()
+}
+
+// timed does one timed run; a failure drops the runs so far.
+func (b *bencher) timed(ctx context.Context) error {
+	n := len(b.res.Runs)
+	m, fail, err := b.once(ctx, PhaseTimed, n+1, max(b.planned(), n+1))
+	if err != nil {
+		return err
 	}
+	if fail != "" {
+		b.res.Failure = fmt.Sprintf("timed run %d: %s", n+1, fail)
+		b.res.Runs = nil
+		return nil
+	}
+	b.res.Runs = append(b.res.Runs, runOf(m))
+	return nil
+}
+
+// finish does the profile run, if one is wanted.
+func (b *bencher) finish(ctx context.Context) error {
 	if b.opts.ProfileDir != "" && b.res.Name != FloorName {
-		return b.profile(ctx, cmd, check)
+		return b.profile(ctx)
 	}
 	return nil
 }
@@ -397,8 +520,12 @@ func (b *bencher) estimate() time.Duration {
 
 // once runs cmd one time and checks it: a clean exit and, when check is
 // set, the expected answer. fail says what went wrong, "" if nothing.
-func (b *bencher) once(ctx context.Context, cmd Command, check bool, phase string, run, runs int) (m Measurement, fail string, err error) {
+func (b *bencher) once(ctx context.Context, phase string, run, runs int) (m Measurement, fail string, err error) {
+	cmd := b.cmd
 	ev := Event{Index: b.index, Total: b.total, Name: b.res.Name, Phase: phase, Run: run, Runs: runs, Estimate: b.estimate()}
+	if phase == PhaseTimed {
+		ev.Round = b.round
+	}
 	ev.Kind = EventRunStart
 	b.emit(ev)
 	m, err = b.opts.Runner.Run(ctx, cmd)
@@ -410,7 +537,7 @@ func (b *bencher) once(ctx context.Context, cmd Command, check bool, phase strin
 	} else {
 		fail = m.Failure()
 	}
-	if fail == "" && check {
+	if fail == "" && b.check {
 		fail = checkAnswer(b.opts.Data.Expected, m.Stdout)
 	}
 	if phase != PhaseProfile {
@@ -437,7 +564,7 @@ func checkAnswer(expected, actual []byte) string {
 }
 
 // profile does the extra, untimed run that writes a CPU profile.
-func (b *bencher) profile(ctx context.Context, cmd Command, check bool) error {
+func (b *bencher) profile(ctx context.Context) error {
 	if err := os.MkdirAll(b.opts.ProfileDir, 0o755); err != nil {
 		return fmt.Errorf("harness: profile: %w", err)
 	}
@@ -450,8 +577,10 @@ func (b *bencher) profile(ctx context.Context, cmd Command, check bool) error {
 	if err := os.Remove(abs); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("harness: profile: %w", err)
 	}
-	cmd.Env = append(slices.Clone(cmd.Env), profile.EnvVar+"="+abs)
-	_, fail, err := b.once(ctx, cmd, check, PhaseProfile, 1, 1)
+	saved := b.cmd
+	defer func() { b.cmd = saved }()
+	b.cmd.Env = append(slices.Clone(b.cmd.Env), profile.EnvVar+"="+abs)
+	_, fail, err := b.once(ctx, PhaseProfile, 1, 1)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -292,4 +295,128 @@ func TestBenchProgressPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "leaderboard.golden.md", md.String())
+}
+
+// TestBenchInterleaved checks the order of the runs with Options.
+// Interleave: builds and warm-ups in turn, then one timed run of each
+// solution still running a round, the order reversed every other round; a
+// solution leaves the rounds when its budget is spent, when it fails, or
+// at once when its first run was its only sample, and gets its profile run
+// then. The suite lists the results in the solutions' order.
+func TestBenchInterleaved(t *testing.T) {
+	r := &fakeRunner{behave: map[string]func(int, Command) (Measurement, error){
+		"run":   func(int, Command) (Measurement, error) { return Measurement{Wall: ms(400)}, nil },
+		"a":     correct(time.Second),
+		"b-big": correct(3 * time.Second), // 1 warm-up and 3 timed runs fit in 14 s, not a fourth
+		"c-bad": func(n int, c Command) (Measurement, error) {
+			if n == 2 { // its second timed run
+				return Measurement{Wall: time.Second, ExitCode: 2, Stderr: []byte("c-bad: boom\n")}, nil
+			}
+			return correct(time.Second)(n, c)
+		},
+		"d-slow": correct(8 * time.Second), // half of MaxTime or more: its first run is its only one
+	}}
+	var events []string
+	var saved []string
+	suite, err := Bench(context.Background(), Options{
+		Solutions: sols("a", "b-big", "c-bad", "d-slow"), Data: fakeData(), Runner: r, Build: fakeBuild(),
+		Floor:      &Command{Path: "/bin/run", Args: []string{"floor", "data/fake.txt"}},
+		Policy:     Policy{Warmup: -1, MinRuns: 4, MaxTime: 14 * time.Second, Timeout: time.Minute},
+		Interleave: true, ProfileDir: t.TempDir(),
+		Progress: func(e Event) {
+			switch e.Kind {
+			case EventRound:
+				events = append(events, fmt.Sprintf("round %d (%d)", e.Run, e.Runs))
+			case EventStart:
+				events = append(events, "start "+e.Name+" "+e.Phase)
+			case EventDone:
+				events = append(events, "done "+e.Name)
+			}
+		},
+		Record: func(s Suite) error {
+			var names []string
+			for _, res := range s.Results {
+				names = append(names, res.Name)
+			}
+			saved = append(saved, strings.Join(names, ","))
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []string
+	for _, c := range r.calls {
+		name := filepath.Base(c.Path)
+		if slices.ContainsFunc(c.Env, func(e string) bool { return strings.HasPrefix(e, "ONEBRC_CPUPROFILE=") }) {
+			name += "/profile"
+		}
+		calls = append(calls, name)
+	}
+	want := []string{
+		"run", "a", "b-big", "c-bad", "d-slow", "d-slow/profile", // warm-ups; d-slow is done
+		"run", "a", "b-big", "c-bad", // round 1
+		"c-bad", "b-big", "a", "run", // round 2: c-bad fails
+		"run", "a", "b-big", // round 3: b-big's budget is spent
+		"b-big/profile",
+		"a", "run", // round 4: a and the floor have their 4 runs
+		"a/profile",
+	}
+	if !slices.Equal(calls, want) {
+		t.Errorf("runs\n got %q\nwant %q", calls, want)
+	}
+	wantEvents := []string{
+		"start floor warm-up", "start a warm-up", "start b-big warm-up", "start c-bad warm-up", "start d-slow warm-up",
+		"start d-slow timed", "done d-slow",
+		"round 1 (4)", "round 2 (4)", "start c-bad timed", "done c-bad",
+		"round 3 (3)", "start b-big timed", "done b-big",
+		"round 4 (2)", "start floor timed", "done floor", "start a timed", "done a",
+	}
+	if !slices.Equal(events, wantEvents) {
+		t.Errorf("events\n got %q\nwant %q", events, wantEvents)
+	}
+	wantSaved := []string{"d-slow", "c-bad,d-slow", "b-big,c-bad,d-slow", "floor,b-big,c-bad,d-slow", "floor,a,b-big,c-bad,d-slow"}
+	if !slices.Equal(saved, wantSaved) {
+		t.Errorf("recorded\n got %q\nwant %q", saved, wantSaved)
+	}
+	runs := map[string]int{}
+	for _, res := range suite.Results {
+		runs[res.Name] = len(res.Runs)
+	}
+	if wantRuns := map[string]int{FloorName: 4, "a": 4, "b-big": 3, "c-bad": 0, "d-slow": 1}; !maps.Equal(runs, wantRuns) {
+		t.Errorf("timed runs %v, want %v", runs, wantRuns)
+	}
+	if f := suite.Results[3].Failure; !strings.HasPrefix(f, "timed run 2: ") {
+		t.Errorf("c-bad's failure %q, want its second timed run's", f)
+	}
+	if !suite.Results[4].FirstRunTimed {
+		t.Errorf("d-slow: %+v, want its first run timed", suite.Results[4])
+	}
+}
+
+// TestBenchInterleavedInterrupted: Ctrl-C in a round keeps the solutions
+// already finished (d-slow, whose first run was its only one) and drops
+// those still in the rounds.
+func TestBenchInterleavedInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &fakeRunner{behave: map[string]func(int, Command) (Measurement, error){
+		"a": func(n int, c Command) (Measurement, error) {
+			if n == 3 {
+				cancel()
+				return Measurement{Wall: time.Second, ExitCode: -1, Signal: "SIGKILL"}, context.Canceled
+			}
+			return correct(time.Second)(n, c)
+		},
+		"d-slow": correct(time.Minute),
+	}}
+	suite, err := Bench(ctx, Options{
+		Solutions: sols("a", "d-slow"), Data: fakeData(), Runner: r, Build: fakeBuild(), Policy: DefaultPolicy, Interleave: true,
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if len(suite.Results) != 1 || suite.Results[0].Name != "d-slow" {
+		t.Errorf("kept %+v, want d-slow's result only", suite.Results)
+	}
 }

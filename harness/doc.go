@@ -17,8 +17,11 @@
 // each solution in turn: [Build] compiles it once, and a [Runner] executes
 // it as its own process under a [Policy] (warm-up and timed runs), every
 // run checked with verify.Compare. The floor row, a program that reads
-// every byte of the file, runs first under the same policy. After each
-// solution, Options.Record gets the [Suite] so far; the CLI writes it
+// every byte of the file, runs first under the same policy. With
+// Options.Interleave (run bench's default) only the builds and warm-ups
+// come in turn, and the timed runs in rounds of one run of each solution,
+// so that a drift of a shared machine's speed hits every solution alike.
+// After each solution finishes, Options.Record gets the [Suite] so far; the CLI writes it
 // with [SaveRaw] in Go benchmark format and renders the leaderboard from
 // it with [RenderLeaderboard]. [Reporter] prints the progress hyperfine
 // style, [WriteSummary] the closing summary, and [Verify] is the one-shot

@@ -146,6 +146,12 @@ func WriteLeaderboard(w io.Writer, s Suite, opt LeaderboardOptions) error {
 		data += "; page cache: " + pc
 	}
 	fmt.Fprintf(&b, "- **Data:** %s\n", data)
+	switch s.Get(KeySchedule) {
+	case ScheduleRounds:
+		b.WriteString("- **Schedule:** timed runs in rounds, one run of each solution a round (a drift of the machine's speed hits all alike)\n")
+	case ScheduleInTurn:
+		b.WriteString("- **Schedule:** each solution's timed runs in turn (a drift of the machine's speed between solutions shows as a difference)\n")
+	}
 	cmd := s.Get(KeyCommand)
 	if cmd == "" {
 		cmd = "go run ./cmd/run bench --file " + s.Get(KeyFile)

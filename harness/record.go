@@ -119,6 +119,16 @@ const (
 	// --fresh-cache) and/or "held" (mapped by run hold while it was timed),
 	// or "as found". Raw files from before it have none.
 	KeyPageCache = "page-cache"
+	// KeySchedule says in what order run bench took the timed runs:
+	// ScheduleRounds (Options.Interleave) or ScheduleInTurn. Raw files from
+	// before it have none: they were taken in turn.
+	KeySchedule = "schedule"
+)
+
+// The values of KeySchedule.
+const (
+	ScheduleRounds = "rounds"  // interleaved: one run of each solution a round
+	ScheduleInTurn = "in turn" // each solution's runs, then the next one's
 )
 
 // BenchmarkName is the benchmark every result line belongs to; the

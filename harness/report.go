@@ -20,6 +20,12 @@ import (
 // for display. Elsewhere (a file, a pipe, CI) the Reporter writes plain
 // lines only: one per run that takes at least PlainRunLine, so a long run
 // still shows signs of life.
+//
+// Interleaved (Options.Interleave), each solution's block starts with
+// "Warm-up k/n: NAME" (its build and warm-up), then "Round r: ..." lists
+// each round's timed runs with their wall times, plain or not, and a
+// solution whose runs are over gets its "Benchmark k/n: NAME" block with
+// the results after the round.
 type Reporter struct {
 	w        io.Writer
 	terminal bool
@@ -108,6 +114,9 @@ func (r *Reporter) draw() {
 	default:
 		label = "Initial time measurement"
 	}
+	if e.Round > 0 {
+		label = e.Name + ": " + label
+	}
 	done, total := e.Run-1, max(e.Runs, e.Run)
 	const width = 30
 	filled := 0
@@ -149,7 +158,15 @@ func (r *Reporter) Event(e Event) {
 	switch e.Kind {
 	case EventStart:
 		r.clear()
+		if e.Phase == PhaseWarmup {
+			fmt.Fprintf(r.w, "Warm-up %d/%d: %s\n", e.Index, e.Total, displayName(e.Name))
+			return
+		}
 		fmt.Fprintf(r.w, "Benchmark %d/%d: %s\n", e.Index, e.Total, displayName(e.Name))
+	case EventRound:
+		r.status = nil
+		r.clear()
+		fmt.Fprintf(r.w, "Round %d: one timed run each (%d to run)\n", e.Run, e.Runs)
 	case EventBuild:
 		if r.terminal {
 			fmt.Fprintf(r.w, "\r\x1b[K  Building %s …", e.Name)
@@ -164,6 +181,16 @@ func (r *Reporter) Event(e Event) {
 			r.draw() // later frames come from the redraw loop, at most ten a second
 		}
 	case EventRunEnd:
+		if e.Round > 0 {
+			r.status = nil
+			r.clear()
+			if e.Failure != "" {
+				fmt.Fprintf(r.w, "  %s: failed\n", e.Name)
+				return
+			}
+			fmt.Fprintf(r.w, "  %s: %s\n", e.Name, FormatSeconds(e.Wall.Seconds()))
+			return
+		}
 		if r.terminal {
 			return // the status line stays until the next run or the result
 		}

@@ -30,6 +30,7 @@ type benchOptions struct {
 	NoFloor      bool
 	FreshCache   bool
 	NoHold       bool
+	Interleave   bool
 	// Command is the command line, recorded in the results.
 	Command string
 
@@ -72,11 +73,20 @@ included), and at least one. A warm-up that takes half of --max-time or
 more becomes the only timed sample ("no warm-up"): on the 1B-row file the
 slow early steps run once. --runs and --warmup set exact counts instead.
 
+In what order (--interleave, on by default): every solution is built and
+warmed up in turn, then the timed runs come in rounds, one run of each
+solution that still wants runs a round (in order, then in reverse order the
+next round). A shared machine's speed drifts over minutes: taken one
+solution after another, a solution timed in a slow stretch looks slower
+than it is; in rounds the drift hits all of them alike. A solution whose
+runs are done gets its profile run (--profile) and its results at the end
+of the round. --interleave=false runs each solution's runs in turn.
+
 A failure (build error, crash, non-zero exit, timeout, wrong output) is
 recorded with its reason and the other solutions still run. After each
-solution, --out/<UTC time>-<host>.txt (Go benchmark format: benchstat reads
-it) and --out/leaderboard.md are rewritten, so Ctrl-C keeps every finished
-result. The first row, "floor (read every byte)", times reading the whole
+solution finishes, --out/<UTC time>-<host>.txt (Go benchmark format:
+benchstat reads it) and --out/leaderboard.md are rewritten, so Ctrl-C keeps
+every finished result. The first row, "floor (read every byte)", times reading the whole
 file and is not verified.
 
 On Linux --file is first dropped from the page cache and read back
@@ -120,6 +130,7 @@ Exits with status 1 if any solution failed.`,
 	f.BoolVar(&opts.Profile, "profile", false, "one extra, untimed run per solution writing a CPU profile to --out/profiles/NAME.pprof")
 	f.BoolVar(&opts.NoFloor, "no-floor", false, "skip the floor row (reading every byte of the file)")
 	f.BoolVar(&opts.FreshCache, "fresh-cache", freshCacheDefault(), "drop --file from the page cache and read it back before timing, so that it is cached as one fresh read leaves it (Linux, where it is the default; --fresh-cache=false keeps the cache as found): how the cache holds the file moves the system time of the steps that map it")
+	f.BoolVar(&opts.Interleave, "interleave", true, "take the timed runs in rounds, one run of each solution a round, so that a drift of the machine's speed hits every solution alike (--interleave=false: each solution's runs in turn)")
 	f.BoolVar(&opts.NoHold, "no-hold", false, "do not keep --file mapped by a \"run hold\" process for the whole run (Linux; elsewhere it is never held)")
 	return cmd
 }
@@ -172,7 +183,11 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 
 	config := opts.Machine(ctx)
 	config = append(config, data.Config()...)
-	config = append(config, harness.Config{Key: harness.KeyPageCache, Value: cache}, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
+	schedule := harness.ScheduleInTurn
+	if opts.Interleave {
+		schedule = harness.ScheduleRounds
+	}
+	config = append(config, harness.Config{Key: harness.KeyPageCache, Value: cache}, harness.Config{Key: harness.KeySchedule, Value: schedule}, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
 	host := "unknown"
 	for _, c := range config {
 		if c.Key == harness.KeyHost {
@@ -195,6 +210,7 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 		Build:      build,
 		Floor:      floor,
 		Policy:     policy,
+		Interleave: opts.Interleave,
 		ProfileDir: profileDir,
 		Config:     config,
 		Progress:   rep.Event,

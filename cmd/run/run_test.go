@@ -59,6 +59,7 @@ func TestBenchFlags(t *testing.T) {
 					"data/x.txt", 5, 2, "0[5-9]-*", time.Minute, 20*time.Second, "/tmp/r", true, true, true, true, true
 			}},
 		{args: []string{"--fresh-cache=false"}, want: func(o *benchOptions) { o.FreshCache = false }},
+		{args: []string{"--interleave=false"}, want: func(o *benchOptions) { o.Interleave = false }},
 		{args: []string{"--runs", "-1"}, err: "--runs must be at least 1 (or 0 for automatic), got -1"},
 		{args: []string{"--warmup", "-2"}, err: "--warmup must be at least 0 (or -1 for automatic), got -2"},
 		{args: []string{"--max-time", "0s"}, err: "--max-time must be positive, got 0s"},
@@ -90,7 +91,7 @@ func TestBenchFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := &benchOptions{File: "data/measurements.txt", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute, Out: "results", SolutionsDir: "solutions", OwnModules: ownModulesDefault(), FreshCache: freshCacheDefault()}
+			want := &benchOptions{File: "data/measurements.txt", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute, Out: "results", SolutionsDir: "solutions", OwnModules: ownModulesDefault(), FreshCache: freshCacheDefault(), Interleave: true}
 			tt.want(want)
 			got.IO, got.Runner, got.Build, got.Floor, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
 			if !reflect.DeepEqual(got, want) {
@@ -243,7 +244,7 @@ func TestBenchRunFake(t *testing.T) {
 	runner := &fakeRunner{answer: []byte(answer)}
 	var held []string // the files Hold was called with, then "stopped"
 	opts := &benchOptions{
-		IO: io, File: data, Warmup: -1, MaxTime: time.Minute, Timeout: time.Minute,
+		IO: io, File: data, Warmup: -1, MaxTime: time.Minute, Timeout: time.Minute, Interleave: true,
 		SolutionsDir: filepath.Join(dir, "solutions"), Out: filepath.Join(dir, "results"),
 		Command: "go run ./cmd/run bench --file m.txt",
 		Runner:  func() (harness.Runner, error) { return runner, nil },
