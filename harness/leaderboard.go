@@ -22,7 +22,9 @@ type Row struct {
 	Rank int
 	// VsFirst is the speedup against the first step by name (usually
 	// 01-naive); VsPrevious against the step just before this one by name.
-	// A zero Value means there is nothing to compare with.
+	// A zero Value means there is nothing to compare with. In a suite
+	// taken in rounds they are paired by round where both rows took part
+	// in three rounds or more (PairedSpeedup), by medians otherwise.
 	VsFirst, VsPrevious Ratio
 	// GBps is the data file's size divided by the median, in 10⁹ bytes per
 	// second.
@@ -31,6 +33,18 @@ type Row struct {
 
 // Passed reports whether the row's solution has timed runs and no failure.
 func (r Row) Passed() bool { return r.Failure == "" && len(r.Runs) > 0 }
+
+// speedup returns how many times faster fast is than slow: paired by
+// round if the suite was taken in rounds and both took part in enough of
+// them (PairedSpeedup), by medians (Speedup) otherwise.
+func (s Suite) speedup(fast, slow Row) Ratio {
+	if s.Get(KeySchedule) == ScheduleRounds {
+		if r, ok := PairedSpeedup(fast.Result, slow.Result); ok {
+			return r
+		}
+	}
+	return Speedup(fast.Summary, slow.Summary)
+}
 
 // Rank orders a suite's results for the leaderboard: passing rows by
 // median wall time (ties by name), then failures by name. It fills in the
@@ -56,16 +70,16 @@ func Rank(s Suite) []Row {
 		first := rows[steps[0]]
 		for k, i := range steps {
 			if k > 0 && first.Passed() && rows[i].Passed() {
-				rows[i].VsFirst = Speedup(rows[i].Summary, first.Summary)
+				rows[i].VsFirst = s.speedup(rows[i], first)
 			}
 			if k > 0 && rows[steps[k-1]].Passed() && rows[i].Passed() {
-				rows[i].VsPrevious = Speedup(rows[i].Summary, rows[steps[k-1]].Summary)
+				rows[i].VsPrevious = s.speedup(rows[i], rows[steps[k-1]])
 			}
 		}
 		if first.Passed() {
 			for i := range rows {
 				if rows[i].Kind == KindReference && rows[i].Passed() {
-					rows[i].VsFirst = Speedup(rows[i].Summary, first.Summary)
+					rows[i].VsFirst = s.speedup(rows[i], first)
 				}
 			}
 		}
@@ -210,7 +224,10 @@ How to read it:
   then at least 10 runs or 3 s of runs, but no more than fit in the --max-time of
   the Reproduce line per solution (60 s when it gives none); a first run of half
   that or more is the only timed sample ("no warm-up").
-- **vs**: how many times faster than that step, by medians.
+- **vs**: how many times faster than that step, by medians; in a run taken in
+  rounds (Schedule line), the median over the rounds of the ratio of the two
+  steps' times in the same round, which a drift of the machine's speed from round
+  to round does not move (by medians where either step ran in fewer than 3 rounds).
 - **CPU use**: (user + system CPU time) / wall time, medians; 2.00 means two cores
   busy all the time.
 - **user / sys**: the median user and system CPU time of the process tree. The

@@ -237,8 +237,11 @@ func writeResult(w io.Writer, res Result, s Summary) {
 }
 
 // WriteSummary prints the end of a benchmark for a person: the fastest
-// solution, how many times faster it ran than each other one (median
-// ratio ± the spread of both), and the failures with their reasons.
+// solution by median, how many times faster it ran than each other one
+// (median ratio ± the spread of both; in a suite taken in rounds, the
+// median of the rounds' ratios ± their spread, which is below 1 where the
+// other one was faster round by round), and the failures with their
+// reasons.
 func WriteSummary(w io.Writer, s Suite) {
 	rows := Rank(s)
 	var passed, failed []Row
@@ -259,7 +262,7 @@ func WriteSummary(w io.Writer, s Suite) {
 		best := passed[0]
 		fmt.Fprintf(w, "  %s ran\n", displayName(best.Name))
 		for _, r := range passed[1:] {
-			q := Speedup(best.Summary, r.Summary)
+			q := s.speedup(best, r)
 			fmt.Fprintf(w, "  %8.2f ± %.2f times faster than %s\n", q.Value, q.Err, displayName(r.Name))
 		}
 	}

@@ -138,3 +138,37 @@ func Speedup(fast, slow Summary) Ratio {
 	ss := 1.4826 * slow.MAD / slow.Median
 	return Ratio{Value: v, Err: v * math.Sqrt(sf*sf+ss*ss)}
 }
+
+// MinPairedRounds is the fewest rounds two results must share for
+// PairedSpeedup to compare them.
+const MinPairedRounds = 3
+
+// PairedSpeedup returns how many times faster fast is than slow in a suite
+// whose timed runs were taken in rounds (ScheduleRounds): the median, over
+// the rounds both ran in, of slow's wall time divided by fast's in the same
+// round, with the robust σ (1.4826 × MAD) of those ratios as Err. Every
+// solution in the rounds ran in each of them from the first until it was
+// done, so a result's i-th timed run is its run of round i; a drift of the
+// machine's speed from one round to the next moves both times of a round
+// alike and leaves their ratio. ok is false when either result took no
+// part in the rounds (a first run that was its only sample) or when they
+// share fewer than MinPairedRounds rounds.
+func PairedSpeedup(fast, slow Result) (r Ratio, ok bool) {
+	n := min(len(fast.Runs), len(slow.Runs))
+	if fast.FirstRunTimed || slow.FirstRunTimed || n < MinPairedRounds {
+		return Ratio{}, false
+	}
+	ratios := make([]float64, 0, n)
+	for i := range n {
+		if fast.Runs[i].Wall <= 0 {
+			return Ratio{}, false
+		}
+		ratios = append(ratios, slow.Runs[i].Wall.Seconds()/fast.Runs[i].Wall.Seconds())
+	}
+	v := median(ratios)
+	dev := make([]float64, len(ratios))
+	for i, x := range ratios {
+		dev[i] = math.Abs(x - v)
+	}
+	return Ratio{Value: v, Err: 1.4826 * median(dev)}, true
+}

@@ -153,3 +153,58 @@ func TestFormatSeconds(t *testing.T) {
 		t.Errorf("formatCount(1e9) = %q", got)
 	}
 }
+
+// TestPairedSpeedup checks the comparison of two results taken in rounds:
+// the median of the per-round ratios, which ignores a drift that moves
+// both times of a round alike, and when it declines.
+func TestPairedSpeedup(t *testing.T) {
+	for _, c := range []struct {
+		desc       string
+		fast, slow Result
+		want       Ratio
+		ok         bool
+	}{
+		{"drift: 1.25x in every round", Result{Runs: runs(2, 4, 3, 6)}, Result{Runs: runs(2.5, 5, 3.75, 7.5)}, Ratio{Value: 1.25}, true},
+		{"the slower by medians faster by rounds", Result{Runs: runs(1, 2, 3)}, Result{Runs: runs(0.9, 1.8, 3.3)}, Ratio{Value: 0.9, Err: 1.4826 * 0}, true},
+		{"odd rounds: spread", Result{Runs: runs(1, 1, 1)}, Result{Runs: runs(1.1, 1.2, 1.4)}, Ratio{Value: 1.2, Err: 1.4826 * 0.1}, true},
+		{"rounds in common only", Result{Runs: runs(1, 1, 1, 1, 1)}, Result{Runs: runs(2, 2, 2)}, Ratio{Value: 2}, true},
+		{"too few rounds", Result{Runs: runs(1, 1)}, Result{Runs: runs(2, 2)}, Ratio{}, false},
+		{"first run the only sample", Result{Runs: runs(1, 1, 1)}, Result{Runs: runs(50), FirstRunTimed: true}, Ratio{}, false},
+	} {
+		got, ok := PairedSpeedup(c.fast, c.slow)
+		if ok != c.ok || math.Abs(got.Value-c.want.Value) > 1e-9 || math.Abs(got.Err-c.want.Err) > 1e-9 {
+			t.Errorf("%s: PairedSpeedup = %+v, %v; want %+v, %v", c.desc, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestRankInRounds: in a suite taken in rounds, "vs previous" pairs the
+// rounds; the same results recorded in turn compare medians.
+func TestRankInRounds(t *testing.T) {
+	// 02 is 10% faster than 01 in rounds 1 and 2; by medians it is 3.3x
+	// faster.
+	one := Result{Name: "01-a", Runs: runs(1, 3, 1, 3, 3)}
+	two := Result{Name: "02-b", Runs: runs(0.9, 2.7, 2.7, 0.9, 0.9)}
+	for _, c := range []struct {
+		schedule string
+		want     float64
+	}{
+		{ScheduleRounds, 1 / 0.9},
+		{ScheduleInTurn, 3 / 0.9},
+		{"", 3 / 0.9},
+	} {
+		suite := Suite{Config: []Config{{KeySchedule, c.schedule}}, Results: []Result{one, two}}
+		found := false
+		for _, r := range Rank(suite) {
+			if r.Name == "02-b" {
+				found = true
+				if math.Abs(r.VsPrevious.Value-c.want) > 1e-9 {
+					t.Errorf("schedule %q: 02-b vs previous %.4f, want %.4f", c.schedule, r.VsPrevious.Value, c.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("schedule %q: no row for 02-b", c.schedule)
+		}
+	}
+}
