@@ -518,8 +518,8 @@ func (b *bencher) estimate() time.Duration {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// once runs cmd one time and checks it: a clean exit and, when check is
-// set, the expected answer. fail says what went wrong, "" if nothing.
+// once runs b.cmd one time and checks it: a clean exit and, when b.check
+// is set, the expected answer. fail says what went wrong, "" if nothing.
 func (b *bencher) once(ctx context.Context, phase string, run, runs int) (m Measurement, fail string, err error) {
 	cmd := b.cmd
 	ev := Event{Index: b.index, Total: b.total, Name: b.res.Name, Phase: phase, Run: run, Runs: runs, Estimate: b.estimate()}

@@ -18,7 +18,7 @@ type compareOptions struct {
 // compareIgnored are the configuration keys that differ between any two
 // runs without making them incomparable; benchstat would otherwise split
 // OLD and NEW into separate tables.
-const compareIgnored = "commit,command"
+const compareIgnored = "commit,command,schedule"
 
 func newCmdCompare(io *ioStreams, runF func(*compareOptions) error) *cobra.Command {
 	opts := &compareOptions{IO: io, Exec: execCommand}
@@ -27,8 +27,9 @@ func newCmdCompare(io *ioStreams, runF func(*compareOptions) error) *cobra.Comma
 		Short: "Compare two raw results files with benchstat",
 		Long: `Run "go tool benchstat -ignore ` + compareIgnored + ` OLD NEW": per solution, the
 median of each unit (sec/op, B/s, user-sec/op, sys-sec/op, peak-RSS-B) in
-both files, the change and whether it is significant. The commit and the
-command line are ignored so that two runs of different commits compare.
+both files, the change and whether it is significant. The commit, the
+command line and the schedule (runs in rounds or in turn) are ignored so that
+two runs of different commits, or a run in rounds and an older one, compare.
 Flags after "--" go to benchstat.`,
 		Example: "  run compare results/2026-11-20T101500Z-box.txt results/2026-11-24T093000Z-box.txt\n  run compare OLD NEW -- -filter '.name:/solution=0[89]/'",
 		RunE: func(cmd *cobra.Command, args []string) error {

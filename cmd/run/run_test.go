@@ -197,7 +197,7 @@ func TestCompareRunsBenchstat(t *testing.T) {
 	if err := compareRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"go", "tool", "benchstat", "-ignore", "commit,command", "-col", ".file", "a.txt", "b.txt"}
+	want := []string{"go", "tool", "benchstat", "-ignore", "commit,command,schedule", "-col", ".file", "a.txt", "b.txt"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ran %q, want %q", got, want)
 	}
