@@ -21,9 +21,9 @@
 // Options.Interleave (run bench's default) only the builds and warm-ups
 // come in turn, and the timed runs in rounds of one run of each solution,
 // so that a drift of a shared machine's speed hits every solution alike.
-// After each solution finishes, Options.Record gets the [Suite] so far; the CLI writes it
-// with [SaveRaw] in Go benchmark format and renders the leaderboard from
-// it with [RenderLeaderboard]. [Reporter] prints the progress hyperfine
+// After each solution finishes, Options.Record gets the [Suite] so far;
+// the CLI writes it with [SaveRaw] in Go benchmark format and renders the
+// leaderboard from it with [RenderLeaderboard]. [Reporter] prints the progress hyperfine
 // style, [WriteSummary] the closing summary, and [Verify] is the one-shot
 // correctness check behind "run verify".
 //
