@@ -187,13 +187,7 @@ func TestBenchInterrupted(t *testing.T) {
 	defer cancel()
 	r := &fakeRunner{behave: map[string]func(int, Command) (Measurement, error){
 		"01-naive": correct(time.Second),
-		"02-next": func(n int, c Command) (Measurement, error) {
-			if n == 2 {
-				cancel()
-				return Measurement{Wall: time.Second, ExitCode: -1, Signal: "SIGKILL"}, context.Canceled
-			}
-			return correct(time.Second)(n, c)
-		},
+		"02-next":  interruptedAt(2, cancel),
 		"03-never": correct(time.Second),
 	}}
 	var saved []Suite
@@ -401,13 +395,7 @@ func TestBenchInterleavedInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := &fakeRunner{behave: map[string]func(int, Command) (Measurement, error){
-		"a": func(n int, c Command) (Measurement, error) {
-			if n == 3 {
-				cancel()
-				return Measurement{Wall: time.Second, ExitCode: -1, Signal: "SIGKILL"}, context.Canceled
-			}
-			return correct(time.Second)(n, c)
-		},
+		"a":      interruptedAt(3, cancel),
 		"d-slow": correct(time.Minute),
 	}}
 	suite, err := Bench(ctx, Options{

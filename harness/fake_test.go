@@ -99,6 +99,19 @@ func correct(walls ...time.Duration) func(int, Command) (Measurement, error) {
 	}
 }
 
+// interruptedAt answers correctly in a second, but at its n-th call
+// (0-based) it cancels the benchmark and reports the run killed, as
+// Ctrl-C during that run would.
+func interruptedAt(n int, cancel context.CancelFunc) func(int, Command) (Measurement, error) {
+	return func(call int, c Command) (Measurement, error) {
+		if call == n {
+			cancel()
+			return Measurement{Wall: time.Second, ExitCode: -1, Signal: "SIGKILL"}, context.Canceled
+		}
+		return correct(time.Second)(call, c)
+	}
+}
+
 // ms is a shorthand for milliseconds.
 func ms(n float64) time.Duration { return time.Duration(n * float64(time.Millisecond)) }
 

@@ -65,11 +65,7 @@ func Summarize(r Result) Summary {
 	}
 	s.User, s.Sys, s.CPU = median(users), median(syss), median(cpus)
 
-	devs := make([]float64, len(walls))
-	for i, w := range walls {
-		devs[i] = math.Abs(w - s.Median)
-	}
-	s.MAD = median(devs)
+	s.MAD = mad(walls, s.Median)
 	if s.MAD > 0 {
 		for i, w := range walls {
 			if math.Abs(w-s.Median)/s.MAD > OutlierThreshold {
@@ -166,9 +162,14 @@ func PairedSpeedup(fast, slow Result) (r Ratio, ok bool) {
 		ratios = append(ratios, slow.Runs[i].Wall.Seconds()/fast.Runs[i].Wall.Seconds())
 	}
 	v := median(ratios)
-	dev := make([]float64, len(ratios))
-	for i, x := range ratios {
-		dev[i] = math.Abs(x - v)
+	return Ratio{Value: v, Err: 1.4826 * mad(ratios, v)}, true
+}
+
+// mad returns the median absolute deviation of xs from center.
+func mad(xs []float64, center float64) float64 {
+	devs := make([]float64, len(xs))
+	for i, x := range xs {
+		devs[i] = math.Abs(x - center)
 	}
-	return Ratio{Value: v, Err: 1.4826 * median(dev)}, true
+	return median(devs)
 }
