@@ -598,5 +598,5 @@ func (b *bencher) profile(ctx context.Context) error {
 
 // runOf extracts the recorded numbers from a measurement.
 func runOf(m Measurement) Run {
-	return Run{Wall: m.Wall, User: m.User, Sys: m.Sys, PeakRSS: m.PeakRSS}
+	return Run{Wall: m.Wall, User: m.User, Sys: m.Sys, PeakRSS: m.PeakRSS, PeakAnon: m.PeakAnon}
 }

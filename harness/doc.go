@@ -35,9 +35,13 @@
 // from just before the fork until the last descendant is reaped and
 // standard output reaches end of file; user and system time are summed
 // over every process reaped; peak RSS is the largest ru_maxrss of any of
-// them (not the peak of their sum, which no kernel counter gives). A
-// timeout or Ctrl-C kills the process group. Tests substitute a fake
-// Runner, so nothing above it reads a clock.
+// them (not the peak of their sum, which no kernel counter gives), and
+// counts the pages of a mapped data file. Peak anon leaves those out: a
+// goroutine samples the anonymous resident memory (RssAnon) of the main
+// process and its descendants every [AnonSampleInterval], sums it, and
+// keeps the largest sum, a lower bound since a peak between two samples
+// goes unseen. A timeout or Ctrl-C kills the process group. Tests
+// substitute a fake Runner, so nothing above it reads a clock.
 //
 // # Scale sweeps
 //
@@ -56,12 +60,14 @@
 //
 // A raw file holds configuration lines (machine, commit, data file), one
 // BenchmarkOneBRC/solution=NAME line per timed run with ns/op, MB/s,
-// user-ns/op, sys-ns/op and peak-RSS-B, and "# onebrc solution=NAME key:
-// value" annotations for what the format has no room for: warm-up counts,
-// failures with their reasons (a failed solution has no result lines), a
-// first run that was the only sample, profile paths. The Go benchmark
-// format ignores such lines, so benchstat reads the file unchanged.
-// [ReadRaw] reads it all back; [Rank] and [Summarize] turn it into the
-// leaderboard's rows: medians with benchmath's 95% confidence intervals,
-// speedups, throughput, CPU use and RSS.
+// user-ns/op, sys-ns/op, peak-RSS-B and peak-anon-B (absent where no
+// sample was taken, and in files written before the harness took them:
+// such a run's peak anon is unknown, shown as "—"), and "# onebrc
+// solution=NAME key: value" annotations for what the format has no room
+// for: warm-up counts, failures with their reasons (a failed solution has
+// no result lines), a first run that was the only sample, profile paths.
+// The Go benchmark format ignores such lines, so benchstat reads the file
+// unchanged. [ReadRaw] reads it all back; [Rank] and [Summarize] turn it
+// into the leaderboard's rows: medians with benchmath's 95% confidence
+// intervals, speedups, throughput, CPU use, peak RSS and peak anon.
 package harness

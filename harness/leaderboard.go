@@ -192,8 +192,8 @@ func WriteLeaderboard(w io.Writer, s Suite, opt LeaderboardOptions) error {
 		vsFirst = "vs " + first
 	}
 	hasProfile := slices.ContainsFunc(rows, func(r Row) bool { return r.Profile != "" })
-	header := []string{"rank", "solution", "median", "95% CI (or min … max)", "runs", vsFirst, "vs previous step", "GB/s", "CPU use", "user / sys", "peak RSS", "verified"}
-	align := []string{"---:", "---", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"}
+	header := []string{"rank", "solution", "median", "95% CI (or min … max)", "runs", vsFirst, "vs previous step", "GB/s", "CPU use", "user / sys", "peak RSS", "peak anon", "verified"}
+	align := []string{"---:", "---", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---"}
 	if hasProfile {
 		header = append(header, "profile")
 		align = append(align, "---")
@@ -239,10 +239,19 @@ How to read it:
 - **peak RSS**: the largest peak resident set size (ru_maxrss) of any process of
   the solution's process tree, over its runs. Pages of a memory-mapped file count
   in RSS once touched, so a step that maps the file shows up to the file's size
-  even though those pages are the shared page cache, not memory it allocated.
-  Linux also carries the harness's own peak RSS (about 20 MB) into every program
-  it starts, so figures near that are a floor, not the program's own use.
-- **floor (read every byte)**: the harness reading the whole file with one
+  even though those pages are the shared page cache, not memory it allocated
+  (peak anon leaves them out). Linux also carries the harness's own peak RSS
+  (about 20 MB) into every program it starts, so figures near that are a floor,
+  not the program's own use.
+`)
+	fmt.Fprintf(&b, `- **peak anon**: the peak of the anonymous resident memory (RssAnon: heap, stacks
+  and other private memory written to; not mapped file pages) summed over the
+  solution's process and its descendants, sampled every %d ms while it ran, the
+  largest of its runs: what the program itself allocated. Being sampled, it can
+  miss a peak shorter than that. "—" when it was not recorded (raw files written
+  before the harness sampled it).
+`, AnonSampleInterval.Milliseconds())
+	b.WriteString(`- **floor (read every byte)**: the harness reading the whole file with one
   goroutine per core and counting its lines, not a solution and not verified: the
   distance to it is what parsing and aggregating cost.
 `)
@@ -268,7 +277,7 @@ func rowCells(r Row) []string {
 		if reason == "" {
 			reason = "no timed run"
 		}
-		return []string{"✗", name, dash, dash, strconv.Itoa(len(r.Runs)), dash, dash, dash, dash, dash, dash, "✗ " + escapeCell(clipText(reason, 160))}
+		return []string{"✗", name, dash, dash, strconv.Itoa(len(r.Runs)), dash, dash, dash, dash, dash, dash, dash, "✗ " + escapeCell(clipText(reason, 160))}
 	}
 	s := r.Summary
 	rank := dash
@@ -294,8 +303,17 @@ func rowCells(r Row) []string {
 		rank, name, FormatSeconds(s.Median), ci, runs,
 		formatRatio(r.VsFirst), formatRatio(r.VsPrevious),
 		fmt.Sprintf("%.2f", r.GBps), fmt.Sprintf("%.2f", s.CPU), FormatSeconds(s.User) + " / " + FormatSeconds(s.Sys),
-		FormatBytes(float64(s.PeakRSS)), verified,
+		FormatBytes(float64(s.PeakRSS)), formatPeakAnon(s.PeakAnon), verified,
 	}
+}
+
+// formatPeakAnon renders a peak of anonymous memory with FormatBytes, or
+// "—" for 0, which means unknown (see Run.PeakAnon).
+func formatPeakAnon(b int64) string {
+	if b <= 0 {
+		return "—"
+	}
+	return FormatBytes(float64(b))
 }
 
 // formatRatio renders a speedup as "12.3×", or "—" when there is none.

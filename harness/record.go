@@ -24,6 +24,13 @@ type Run struct {
 	User    time.Duration // user CPU time of every process of the tree
 	Sys     time.Duration // system CPU time of every process of the tree
 	PeakRSS int64         // largest ru_maxrss of any process of the tree, in bytes
+	// PeakAnon is the peak of the tree's anonymous resident memory, in
+	// bytes, as sampled (Measurement.PeakAnon); 0 means unknown: no sample
+	// was taken, or the run comes from a raw file written before the
+	// harness recorded it. Such a run has no peak-anon-B value in a raw
+	// file, and the leaderboard shows "—" where no run of a solution has
+	// one.
+	PeakAnon int64
 }
 
 // Result is everything the harness learned about one solution (or the
@@ -142,6 +149,9 @@ const (
 	UnitUser    = "user-ns/op"
 	UnitSys     = "sys-ns/op"
 	UnitPeakRSS = "peak-RSS-B"
+	// UnitPeakAnon is Run.PeakAnon, written only for a run that has one
+	// (raw files written before the harness recorded it have none).
+	UnitPeakAnon = "peak-anon-B"
 )
 
 // annotationPrefix starts the lines that carry what the benchmark format
@@ -202,8 +212,10 @@ func WriteRaw(w io.Writer, s Suite) error {
 
 // runRecord is the result line of one timed run of solution sol on a
 // file of size bytes, under the configuration cfg.
+// A run whose PeakAnon is unknown (0) gets no peak-anon-B value rather
+// than a 0 that benchstat would count.
 func runRecord(cfg []benchfmt.Config, sol string, run Run, size float64) *benchfmt.Result {
-	return &benchfmt.Result{
+	r := &benchfmt.Result{
 		Config: cfg,
 		Name:   benchfmt.Name(BenchmarkName[len("Benchmark"):] + "/solution=" + sol),
 		Iters:  1,
@@ -215,6 +227,10 @@ func runRecord(cfg []benchfmt.Config, sol string, run Run, size float64) *benchf
 			{Value: float64(run.PeakRSS), Unit: UnitPeakRSS},
 		},
 	}
+	if run.PeakAnon > 0 {
+		r.Values = append(r.Values, benchfmt.Value{Value: float64(run.PeakAnon), Unit: UnitPeakAnon})
+	}
+	return r
 }
 
 // validKey reports whether k can be a configuration key: a lower-case
@@ -369,6 +385,9 @@ func parseRunRecord(rec *benchfmt.Result) (string, Run, error) {
 	}
 	if v, ok := rec.Value(UnitPeakRSS); ok {
 		run.PeakRSS = int64(v)
+	}
+	if v, ok := rec.Value(UnitPeakAnon); ok {
+		run.PeakAnon = int64(v)
 	}
 	return sol, run, nil
 }

@@ -17,12 +17,12 @@ func sampleSuite() Suite {
 	return Suite{
 		Config: fakeConfig(),
 		Results: []Result{
-			{Name: FloorName, Runs: []Run{{Wall: ms(400), User: ms(700), Sys: ms(90), PeakRSS: 9 << 20}}},
+			{Name: FloorName, Runs: []Run{{Wall: ms(400), User: ms(700), Sys: ms(90), PeakRSS: 9 << 20, PeakAnon: 3 << 20}}},
 			{Name: "01-naive", Runs: []Run{{Wall: 361 * time.Second, User: 370 * time.Second, Sys: 3 * time.Second, PeakRSS: 12 << 20}}, FirstRunTimed: true},
 			{Name: "02-wrong", Failure: "warm-up run 1: wrong output: output differs (expected 2 stations, read 1)\n  1 missing stations: \"Hamburg\""},
 			{Name: "09-mmap-workers", Warmups: 1, Profile: "profiles/09-mmap-workers.pprof", Runs: []Run{
-				{Wall: ms(1250), User: ms(2400), Sys: ms(80), PeakRSS: 2 << 30},
-				{Wall: ms(1230), User: ms(2380), Sys: ms(70), PeakRSS: 2 << 30},
+				{Wall: ms(1250), User: ms(2400), Sys: ms(80), PeakRSS: 2 << 30, PeakAnon: 40 << 20},
+				{Wall: ms(1230), User: ms(2380), Sys: ms(70), PeakRSS: 2 << 30}, // no sample: no peak-anon-B
 			}},
 		},
 	}
@@ -38,6 +38,7 @@ func TestRawReadByBenchfmt(t *testing.T) {
 	}
 	r := benchfmt.NewReader(bytes.NewReader(buf.Bytes()), "raw.txt")
 	var names []string
+	var anon []float64 // peak-anon-B of each line that has one
 	for r.Scan() {
 		switch rec := r.Result().(type) {
 		case *benchfmt.SyntaxError:
@@ -52,6 +53,9 @@ func TestRawReadByBenchfmt(t *testing.T) {
 					t.Errorf("%s has no %s", rec.Name, unit)
 				}
 			}
+			if v, ok := rec.Value(UnitPeakAnon); ok {
+				anon = append(anon, v)
+			}
 			if rec.Name.String() == "OneBRC/solution=floor" {
 				if v, _ := rec.Value("B/s"); v != 5e9 {
 					t.Errorf("floor throughput %v B/s, want 5e9 (2 GB in 400 ms)", v)
@@ -65,6 +69,65 @@ func TestRawReadByBenchfmt(t *testing.T) {
 	want := []string{"OneBRC/solution=floor", "OneBRC/solution=01-naive", "OneBRC/solution=09-mmap-workers", "OneBRC/solution=09-mmap-workers"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("benchfmt read %q, want %q", names, want)
+	}
+	// Only the runs with a PeakAnon have the unit.
+	if wantAnon := []float64{3 << 20, 40 << 20}; !reflect.DeepEqual(anon, wantAnon) {
+		t.Errorf("benchfmt read peak-anon-B %v, want %v", anon, wantAnon)
+	}
+}
+
+// A result line written since the harness samples anonymous memory ends
+// in peak-anon-B; one written before has no such unit. Both parse, and the
+// older one's peak reads as 0, unknown, which the leaderboard and the text
+// report show as "—", never as 0 B.
+func TestRawPeakAnon(t *testing.T) {
+	const head = "goos: linux\nbytes: 2000000000\n\n"
+	const before = "BenchmarkOneBRC/solution=22-deferred 1 2e+09 ns/op 1000 MB/s 3e+09 user-ns/op 1e+08 sys-ns/op 4.194304e+08 peak-RSS-B"
+	base := Run{Wall: 2 * time.Second, User: 3 * time.Second, Sys: 100 * time.Millisecond, PeakRSS: 400 << 20}
+	withAnon := base
+	withAnon.PeakAnon = 24 << 20
+	tests := []struct {
+		line string
+		want Run
+		cell string
+	}{
+		{before + " 2.5165824e+07 peak-anon-B", withAnon, "24.0 MiB"},
+		{before, base, "—"},
+	}
+	for _, tt := range tests {
+		s, err := ReadRaw(strings.NewReader(head+tt.line+"\n"), "raw.txt")
+		if err != nil {
+			t.Errorf("ReadRaw(%q) = %v", tt.line, err)
+			continue
+		}
+		if len(s.Results) != 1 || len(s.Results[0].Runs) != 1 || s.Results[0].Runs[0] != tt.want {
+			t.Errorf("ReadRaw(%q) = %+v, want one run %+v", tt.line, s.Results, tt.want)
+			continue
+		}
+		rows := Rank(s)
+		if got := rowCells(rows[0])[11]; got != tt.cell {
+			t.Errorf("peak anon cell of %q = %q, want %q", tt.line, got, tt.cell)
+		}
+		var md bytes.Buffer
+		if err := WriteLeaderboard(&md, s, LeaderboardOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if want := "| 400.0 MiB | " + tt.cell + " | ✓ |"; !strings.Contains(md.String(), want) {
+			t.Errorf("leaderboard of %q has no %q:\n%s", tt.line, want, md.String())
+		}
+		var text bytes.Buffer
+		writeResult(&text, s.Results[0], rows[0].Summary)
+		if want := "Peak RSS: 400.0 MiB, Peak anon: " + tt.cell + "]"; !strings.Contains(text.String(), want) {
+			t.Errorf("report of %q has no %q:\n%s", tt.line, want, text.String())
+		}
+		// Written back, the line is the one read (benchfmt keeps the units' order).
+		var raw bytes.Buffer
+		if err := WriteRaw(&raw, s); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(raw.String(), tt.line+"\n") {
+			t.Errorf("WriteRaw of %q wrote\n%s", tt.line, raw.String())
+		}
 	}
 }
 

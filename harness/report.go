@@ -216,8 +216,8 @@ func writeResult(w io.Writer, res Result, s Summary) {
 		fmt.Fprintln(w)
 		return
 	}
-	cpu := fmt.Sprintf("[User: %s, System: %s, CPU use: %.2f, Peak RSS: %s]",
-		FormatSeconds(s.User), FormatSeconds(s.Sys), s.CPU, FormatBytes(float64(s.PeakRSS)))
+	cpu := fmt.Sprintf("[User: %s, System: %s, CPU use: %.2f, Peak RSS: %s, Peak anon: %s]",
+		FormatSeconds(s.User), FormatSeconds(s.Sys), s.CPU, FormatBytes(float64(s.PeakRSS)), formatPeakAnon(s.PeakAnon))
 	if s.Runs == 1 {
 		fmt.Fprintf(w, "  Time (abs ≡):        %9s         %s\n", FormatSeconds(s.Median), cpu)
 	} else {

@@ -26,6 +26,7 @@ type Summary struct {
 	User, Sys      float64 // median user and system CPU time
 	CPU            float64 // median of (user+sys)/wall: 2.0 means two cores busy throughout
 	PeakRSS        int64   // largest peak RSS of any run, in bytes
+	PeakAnon       int64   // largest peak anonymous memory of any run, in bytes; 0 when no run has one (Run.PeakAnon)
 	Outliers       int     // runs whose modified Z-score exceeds OutlierThreshold
 	FirstIsOutlier bool    // the first timed run is the slowest and an outlier
 	// Warnings are sentences for a person, naming the fix where there is
@@ -52,6 +53,7 @@ func Summarize(r Result) Summary {
 			cpus = append(cpus, (run.User+run.Sys).Seconds()/run.Wall.Seconds())
 		}
 		s.PeakRSS = max(s.PeakRSS, run.PeakRSS)
+		s.PeakAnon = max(s.PeakAnon, run.PeakAnon)
 	}
 	sorted := slices.Sorted(slices.Values(walls))
 	sample := benchmath.NewSample(sorted, &benchmath.DefaultThresholds)

@@ -56,6 +56,29 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// Summary.PeakAnon is the largest of the runs that have one; runs without
+// (unknown) do not pull it down, and with none it stays 0.
+func TestSummarizePeakAnon(t *testing.T) {
+	tests := []struct {
+		anon []int64
+		want int64
+	}{
+		{[]int64{0, 0}, 0},
+		{[]int64{5 << 20, 0, 7 << 20}, 7 << 20},
+		{[]int64{0, 3 << 20}, 3 << 20},
+	}
+	for _, tt := range tests {
+		rs := runs(make([]float64, len(tt.anon))...)
+		for i := range rs {
+			rs[i].Wall = time.Second
+			rs[i].PeakAnon = tt.anon[i]
+		}
+		if got := Summarize(Result{Runs: rs}).PeakAnon; got != tt.want {
+			t.Errorf("Summarize(runs with PeakAnon %v).PeakAnon = %d, want %d", tt.anon, got, tt.want)
+		}
+	}
+}
+
 func TestRankAndSpeedups(t *testing.T) {
 	s := Suite{
 		Config: []Config{{KeyBytes, "10000000000"}},

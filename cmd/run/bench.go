@@ -65,7 +65,8 @@ func newCmdBench(io *ioStreams, command string, runF func(*benchOptions) error) 
 		Short: "Build, verify and time every solution; write raw results and the leaderboard",
 		Long: `Build every solution once, run each as its own process on --file, verify
 every output (warm-up runs too) against the file's .out, and time the runs:
-wall time, user and system CPU time and peak RSS of the whole process tree.
+wall time, user and system CPU time, peak RSS and peak anonymous memory
+(sampled every 10 ms, mapped file pages left out) of the whole process tree.
 
 How many runs: by default one warm-up run, then at least 10 timed runs or
 3 s of them, but no more than fit in --max-time per solution (warm-up

@@ -26,10 +26,12 @@ func newCmdCompare(io *ioStreams, runF func(*compareOptions) error) *cobra.Comma
 		Use:   "compare OLD NEW [-- BENCHSTAT-FLAGS]",
 		Short: "Compare two raw results files with benchstat",
 		Long: `Run "go tool benchstat -ignore ` + compareIgnored + ` OLD NEW": per solution, the
-median of each unit (sec/op, B/s, user-sec/op, sys-sec/op, peak-RSS-B) in
-both files, the change and whether it is significant. The commit, the
-command line and the schedule (runs in rounds or in turn) are ignored so that
-two runs of different commits, or a run in rounds and an older one, compare.
+median of each unit (sec/op, B/s, user-sec/op, sys-sec/op, peak-RSS-B,
+peak-anon-B) in both files, the change and whether it is significant (a file
+written before the harness recorded peak-anon-B has none: benchstat then
+shows that unit for the other file alone). The commit, the command line and
+the schedule (runs in rounds or in turn) are ignored so that two runs of
+different commits, or a run in rounds and an older one, compare.
 Flags after "--" go to benchstat.`,
 		Example: "  run compare results/2026-11-20T101500Z-box.txt results/2026-11-24T093000Z-box.txt\n  run compare OLD NEW -- -filter '.name:/solution=0[89]/'",
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -214,7 +214,7 @@ type fakeRunner struct {
 func (f *fakeRunner) Run(ctx context.Context, c harness.Command) (harness.Measurement, error) {
 	f.calls++
 	name := filepath.Base(c.Path)
-	m := harness.Measurement{Wall: 1500 * time.Millisecond, User: 2900 * time.Millisecond, Sys: 100 * time.Millisecond, PeakRSS: 300 << 20, Processes: 1, Stdout: f.answer}
+	m := harness.Measurement{Wall: 1500 * time.Millisecond, User: 2900 * time.Millisecond, Sys: 100 * time.Millisecond, PeakRSS: 300 << 20, PeakAnon: 24 << 20, Processes: 1, Stdout: f.answer}
 	switch {
 	case name == "run":
 		m.Wall, m.Stdout = 500*time.Millisecond, []byte("54 bytes, 4 rows\n")

@@ -122,7 +122,7 @@ func (f *scaleFakeRunner) Run(_ context.Context, c harness.Command) (harness.Mea
 	case "03-wrong":
 		answer = []byte("{}\n")
 	}
-	return harness.Measurement{Wall: wall, User: wall, Sys: wall / 20, PeakRSS: 20 << 20, Processes: 1, Stdout: answer}, nil
+	return harness.Measurement{Wall: wall, User: wall, Sys: wall / 20, PeakRSS: 20 << 20, PeakAnon: 5 << 20, Processes: 1, Stdout: answer}, nil
 }
 
 // A sweep with injected runner, pin, build, clock and machine on data
