@@ -239,9 +239,10 @@ func writeResult(w io.Writer, res Result, s Summary) {
 // WriteSummary prints the end of a benchmark for a person: the fastest
 // solution by median, how many times faster it ran than each other one
 // (median ratio ± the spread of both; in a suite taken in rounds, the
-// median of the rounds' ratios ± their spread, which is below 1 where the
-// other one was faster round by round), and the failures with their
-// reasons.
+// median of the rounds' ratios ± their spread), and the failures with their
+// reasons. In rounds the fastest by median can be the slower one round by
+// round: that line says "times slower than ... round by round, though
+// faster by median", with the inverse ratio, instead of a ratio below 1.
 func WriteSummary(w io.Writer, s Suite) {
 	rows := Rank(s)
 	var passed, failed []Row
@@ -263,6 +264,14 @@ func WriteSummary(w io.Writer, s Suite) {
 		fmt.Fprintf(w, "  %s ran\n", displayName(best.Name))
 		for _, r := range passed[1:] {
 			q := s.speedup(best, r)
+			if q.Value > 0 && q.Value < 1 {
+				// Faster by median, slower round by round: say it that
+				// way round rather than "0.99 times faster". The spread
+				// of 1/x is the spread of x over x² (to first order).
+				fmt.Fprintf(w, "  %8.2f ± %.2f times slower than %s round by round, though faster by median\n",
+					1/q.Value, q.Err/(q.Value*q.Value), displayName(r.Name))
+				continue
+			}
 			fmt.Fprintf(w, "  %8.2f ± %.2f times faster than %s\n", q.Value, q.Err, displayName(r.Name))
 		}
 	}

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -228,6 +229,29 @@ func TestRankInRounds(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("schedule %q: no row for 02-b", c.schedule)
+		}
+	}
+}
+
+func TestWriteSummaryInRounds(t *testing.T) {
+	// By medians 01-a (1 s) is 2.9 times faster than 02-b (2.9 s), but
+	// round by round 02-b took 0.95-0.967 of 01-a's time in four rounds
+	// of five: the median ratio is 0.9667, printed inverted (1.034), its
+	// spread 1.4826 × MAD (0.0167) over 0.9667² (0.026). In turn the
+	// medians' ratio is 2.9, both medians with a MAD of 0.
+	one := Result{Name: "01-a", Runs: runs(1, 1, 3, 3, 1)}
+	two := Result{Name: "02-b", Runs: runs(0.95, 0.95, 2.9, 2.9, 2.9)}
+	for _, c := range []struct {
+		schedule string
+		want     string
+	}{
+		{ScheduleRounds, "Summary\n  01-a ran\n      1.03 ± 0.03 times slower than 02-b round by round, though faster by median\n"},
+		{ScheduleInTurn, "Summary\n  01-a ran\n      2.90 ± 0.00 times faster than 02-b\n"},
+	} {
+		var out bytes.Buffer
+		WriteSummary(&out, Suite{Config: []Config{{KeySchedule, c.schedule}}, Results: []Result{one, two}})
+		if out.String() != c.want {
+			t.Errorf("schedule %q: summary\n%s\nwant\n%s", c.schedule, out.String(), c.want)
 		}
 	}
 }
