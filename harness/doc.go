@@ -51,10 +51,15 @@
 // runner so that a program runs on n cores: GOMAXPROCS=n in its
 // environment, and the CPU affinity [PinCPUs] sets on the harness's
 // locked thread just before the fork, which the program inherits. Each
-// solution is built once for the whole sweep. [WriteScaleRaw] records the
-// sweep in one Go benchmark file whose configuration changes from point to
-// point (rows, cores), and [RenderScale] draws scale.md with a log-log
-// chart of time against rows and a chart of speedup against cores.
+// solution is built once for the whole sweep. With ScaleOptions.Interleave
+// (run scale's default) each point's Bench takes its timed runs in rounds,
+// as run bench does; the rounds stay within a point, and the points run
+// one after the other. [WriteScaleRaw] records the sweep in one Go
+// benchmark file whose configuration changes from point to point (rows,
+// cores), and [RenderScale] draws scale.md with a log-log chart of time
+// against rows and a chart of speedup against cores. The report compares
+// no two solutions at one point, only one solution's medians across
+// points, so it has nothing to pair round by round.
 //
 // # Records
 //

@@ -126,9 +126,11 @@ const (
 	// --fresh-cache) and/or "held" (mapped by run hold while it was timed),
 	// or "as found". Raw files from before it have none.
 	KeyPageCache = "page-cache"
-	// KeySchedule says in what order run bench took the timed runs:
-	// ScheduleRounds (Options.Interleave) or ScheduleInTurn. Raw files from
-	// before it have none: they were taken in turn.
+	// KeySchedule says in what order run bench took the timed runs (run
+	// scale: at every point, whose rounds are its own):
+	// ScheduleRounds (Options.Interleave, ScaleOptions.Interleave) or
+	// ScheduleInTurn. Raw files from before it have none: they were taken
+	// in turn.
 	KeySchedule = "schedule"
 )
 

@@ -114,11 +114,22 @@ type ScaleOptions struct {
 	Build func(ctx context.Context, s Solution) (string, error)
 	// Policy says how many runs each solution gets at each point.
 	Policy Policy
+	// Interleave, when set, is Options.Interleave for every point's
+	// Bench: at each point the solutions are built (the first time) and
+	// warmed up in turn, then take their timed runs in rounds, one run of
+	// each solution a round, in order and reversed every other round, so
+	// that a drift of the machine's speed hits every solution of the point
+	// alike. The rounds stay within a point: each point is a set of rounds
+	// of its own, numbered from 1, and no round mixes two points. Without
+	// it, each solution does all its runs at a point before the next one
+	// starts.
+	Interleave bool
 	// Config is the configuration shared by every point: MachineConfig,
-	// the command line, KeyStationSet and KeySeed. A "cores" key (the
-	// machine's CPU count, from MachineConfig) is renamed "cpus", since
-	// "cores" is each point's own key; point keys (file, rows, bytes,
-	// stations) are dropped.
+	// the command line, KeyStationSet, KeySeed and KeySchedule (which the
+	// caller sets to match Interleave, as run bench does). A "cores" key
+	// (the machine's CPU count, from MachineConfig) is renamed "cpus",
+	// since "cores" is each point's own key; point keys (file, rows,
+	// bytes, stations) are dropped.
 	Config []Config
 	// Point, when not nil, is called as each point starts, with its
 	// data file (Results empty), its 1-based index and the number of
@@ -134,7 +145,8 @@ type ScaleOptions struct {
 
 // Scale runs a scale sweep: for each size in opts.Rows, for each core
 // count in opts.Cores, Bench of every solution on that size's data file
-// with opts.Runner(cores), under opts.Policy, each run verified. It
+// with opts.Runner(cores), under opts.Policy, each run verified, the
+// timed runs in rounds within the point when opts.Interleave is set. It
 // returns the sweep. A failing solution is recorded at the point where it
 // failed and still runs at the others. When ctx is cancelled, or the data
 // file of a size cannot be had, Scale stops and returns every finished
@@ -182,12 +194,13 @@ func Scale(ctx context.Context, opts ScaleOptions) (ScaleSuite, error) {
 			n := len(suite.Points)
 			suite.Points = append(suite.Points, p)
 			res, err := Bench(ctx, Options{
-				Solutions: opts.Solutions,
-				Data:      data,
-				Runner:    opts.Runner(cores),
-				Build:     build,
-				Policy:    opts.Policy,
-				Progress:  progress,
+				Solutions:  opts.Solutions,
+				Data:       data,
+				Runner:     opts.Runner(cores),
+				Build:      build,
+				Policy:     opts.Policy,
+				Interleave: opts.Interleave,
+				Progress:   progress,
 				Record: func(s Suite) error {
 					suite.Points[n].Results = s.Results
 					if opts.Record != nil {

@@ -65,7 +65,11 @@ func (s *ScaleSuite) result(sol string, rows int64, cores int) *Result {
 
 // Speedup returns how many times faster sol ran on cores cores than on
 // the sweep's smallest core count, at rows rows, by medians; false when
-// it did not pass at both.
+// it did not pass at both. The two medians come from two points, which
+// ran one after the other, each in rounds of its own when the sweep was
+// taken in rounds (KeySchedule): no round holds a run of both, so there
+// is nothing to pair round by round as PairedSpeedup does within a
+// benchmark, and Speedup stays a ratio of medians whatever the schedule.
 func (s *ScaleSuite) Speedup(sol string, rows int64, cores int) (float64, bool) {
 	counts := s.CoreCounts()
 	if len(counts) == 0 {
@@ -93,7 +97,8 @@ func (s *ScaleSuite) Efficiency(sol string, rows int64, cores int) (float64, boo
 // Growth returns the exponent k of time ∝ rows^k for sol on cores cores
 // between the sizes from and to (by medians): 1 means the time grows in
 // proportion to the rows; less means fixed costs (start-up, a thread
-// pool) still count at the smaller size.
+// pool) still count at the smaller size. Like Speedup it compares two
+// points, so it uses medians whatever the schedule.
 func (s *ScaleSuite) Growth(sol string, cores int, from, to int64) (float64, bool) {
 	t1, ok1 := s.Median(sol, from, cores)
 	t2, ok2 := s.Median(sol, to, cores)
@@ -111,10 +116,18 @@ type ScaleReportOptions struct {
 }
 
 // WriteScaleReport renders the sweep as Markdown: the machine, the data
-// files, the command that reproduces it, the two charts, then tables of
-// throughput against rows (at the largest core count) and of speedup and
-// scaling efficiency against cores (at the largest size, then at every
-// size), the failures and notes on how to read it.
+// files, how each point's timed runs were taken (KeySchedule, when the
+// raw file has it), the command that reproduces it, the two charts, then
+// tables of throughput against rows (at the largest core count) and of
+// speedup and scaling efficiency against cores (at the largest size, then
+// at every size), the failures and notes on how to read it.
+//
+// The report compares no two solutions at one point, where rounds would
+// pair their runs: every figure is one solution's median at a point, or a
+// ratio of one solution's medians at two points (Speedup, Efficiency,
+// Growth), which never share a round. So a sweep taken in rounds shows
+// the same kind of numbers as one taken in turn: medians, and ratios of
+// medians.
 func WriteScaleReport(w io.Writer, s ScaleSuite, opt ScaleReportOptions) error {
 	var b bytes.Buffer
 	sizes, counts, sols := s.Sizes(), s.CoreCounts(), s.Solutions()
@@ -150,6 +163,12 @@ func WriteScaleReport(w io.Writer, s ScaleSuite, opt ScaleReportOptions) error {
 	}
 	fmt.Fprintf(&b, "- **Data:** %s\n", data)
 	fmt.Fprintf(&b, "- **Cores:** %s; a run on n cores has GOMAXPROCS=n and its CPU affinity set to the first n CPUs\n", joinInts(counts))
+	switch s.Get(KeySchedule) {
+	case ScheduleRounds:
+		b.WriteString("- **Schedule:** at each point, timed runs in rounds, one run of each solution a round (a drift of the machine's speed hits the solutions of a point alike; speedup and k compare points taken at different times, by medians, which a drift between points still moves)\n")
+	case ScheduleInTurn:
+		b.WriteString("- **Schedule:** at each point, each solution's timed runs in turn (a drift of the machine's speed between solutions shows as a difference)\n")
+	}
 	if cmd := s.Get(KeyCommand); cmd != "" {
 		fmt.Fprintf(&b, "- **Reproduce:** `%s`\n", cmd)
 	}

@@ -220,6 +220,122 @@ func TestScaleSweep(t *testing.T) {
 	golden(t, "scale.golden.md", md.String())
 }
 
+// TestScaleInterleaved checks the order of a sweep's runs with
+// ScaleOptions.Interleave: at each point, warm-ups in turn, then one timed
+// run of each solution a round, reversed every other round, rounds
+// numbered from 1 at every point; 03-racy, which fails its warm-up at 10M
+// rows on 2 cores, stays out of that point's rounds only. The same sweep
+// in turn gives the same results and the same report but for its Schedule
+// line: the report compares one solution's medians across points, which
+// rounds do not pair.
+func TestScaleInterleaved(t *testing.T) {
+	sweep := func(interleave bool, schedule string) (ScaleSuite, []string) {
+		t.Helper()
+		r := scaleRunner()
+		var log, ran []string
+		s, err := Scale(context.Background(), ScaleOptions{
+			Solutions:  sols("01-naive", "02-parallel", "03-racy"),
+			Rows:       []int64{1_000_000, 10_000_000},
+			Cores:      []int{1, 2},
+			Data:       func(_ context.Context, rows int64) (Data, error) { return scaleData(rows), nil },
+			Runner:     func(cores int) Runner { return OnCores(r, cores, nil) },
+			Build:      fakeBuild(),
+			Policy:     Policy{Runs: 3, Warmup: 1, Timeout: time.Minute},
+			Interleave: interleave,
+			Config:     append(scaleConfigFixture(), Config{KeySchedule, schedule}),
+			Point: func(p ScalePoint, _, _ int) {
+				log = append(log, fmt.Sprintf("point %d×%d", p.Rows, p.Cores))
+			},
+			Progress: func(e Event) {
+				switch e.Kind {
+				case EventRound:
+					log = append(log, fmt.Sprintf("round %d", e.Run))
+				case EventRunStart:
+					if e.Round != 0 && e.Phase != PhaseTimed {
+						t.Errorf("%s: a %s run in round %d", e.Name, e.Phase, e.Round)
+					}
+					log = append(log, e.Phase+" "+e.Name)
+					ran = append(ran, e.Name)
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls []string
+		for _, c := range r.calls {
+			calls = append(calls, filepath.Base(c.Path))
+		}
+		if !slices.Equal(calls, ran) {
+			t.Errorf("the runner ran %q, the events announced %q", calls, ran)
+		}
+		return s, log
+	}
+
+	s, log := sweep(true, ScheduleRounds)
+	rounds := func(names ...string) []string {
+		var l []string
+		for _, n := range names {
+			l = append(l, "warm-up "+n)
+		}
+		for i := 1; i <= 3; i++ {
+			l = append(l, fmt.Sprintf("round %d", i))
+			order := slices.Clone(names)
+			if i%2 == 0 {
+				slices.Reverse(order)
+			}
+			for _, n := range order {
+				l = append(l, "timed "+n)
+			}
+		}
+		return l
+	}
+	all := rounds("01-naive", "02-parallel", "03-racy")
+	var want []string
+	want = append(append(want, "point 1000000×1"), all...)
+	want = append(append(want, "point 1000000×2"), all...)
+	want = append(append(want, "point 10000000×1"), all...)
+	racy := slices.Concat([]string{"warm-up 01-naive", "warm-up 02-parallel", "warm-up 03-racy"}, rounds("01-naive", "02-parallel")[2:])
+	want = append(append(want, "point 10000000×2"), racy...)
+	if !slices.Equal(log, want) {
+		t.Errorf("runs\n got %q\nwant %q", log, want)
+	}
+	if p := s.Point(10_000_000, 2); p == nil || len(p.Results) != 3 || p.Results[2].Failure == "" || len(p.Results[1].Runs) != 3 {
+		t.Errorf("10M rows on 2 cores: %+v, want 01-naive and 02-parallel with 3 runs each and 03-racy failed", p)
+	}
+
+	turn, _ := sweep(false, ScheduleInTurn)
+	for i := range s.Points {
+		if !reflect.DeepEqual(s.Points[i], turn.Points[i]) {
+			t.Errorf("point %d in rounds %+v, in turn %+v: want the same results", i, s.Points[i], turn.Points[i])
+		}
+	}
+	var inRounds, inTurn bytes.Buffer
+	if err := WriteScaleReport(&inRounds, s, ScaleReportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteScaleReport(&inTurn, turn, ScaleReportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var diff []string
+	a, b := strings.Split(inRounds.String(), "\n"), strings.Split(inTurn.String(), "\n")
+	if len(a) != len(b) {
+		t.Fatalf("reports of %d and %d lines, want the same but for the Schedule line:\n%s\n%s", len(a), len(b), &inRounds, &inTurn)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			diff = append(diff, a[i], b[i])
+		}
+	}
+	wantDiff := []string{
+		"- **Schedule:** at each point, timed runs in rounds, one run of each solution a round (a drift of the machine's speed hits the solutions of a point alike; speedup and k compare points taken at different times, by medians, which a drift between points still moves)",
+		"- **Schedule:** at each point, each solution's timed runs in turn (a drift of the machine's speed between solutions shows as a difference)",
+	}
+	if !slices.Equal(diff, wantDiff) {
+		t.Errorf("the reports in rounds and in turn differ in\n%q\nwant only the Schedule line:\n%q", diff, wantDiff)
+	}
+}
+
 // The numbers behind the report, from the fake times.
 func TestScaleStatistics(t *testing.T) {
 	s, _, _, _, _ := runScaleFixture(t)

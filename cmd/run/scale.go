@@ -35,6 +35,7 @@ type scaleOptions struct {
 	MaxTime      time.Duration
 	FreshCache   bool
 	NoHold       bool
+	Interleave   bool
 	// Render re-renders the report from Raw (or the newest scale raw file
 	// in Out) instead of running a sweep.
 	Render bool
@@ -92,6 +93,17 @@ func newCmdScale(io *ioStreams, command string, runF func(*scaleOptions) error) 
 it), then for each core count in --cores build, run, verify and time every
 chosen solution as "run bench" does (same --runs, --warmup, --max-time and
 --timeout), without the floor row.
+
+In what order (--interleave, on by default): at each point every solution
+is built (the first time) and warmed up in turn, then the timed runs come
+in rounds, one run of each solution that still wants runs a round (in
+order, then in reverse order the next round), as in "run bench", so that a
+drift of the machine's speed hits the solutions of a point alike. The
+rounds stay within a point: the points run one after the other, each with
+rounds of its own. --interleave=false runs each solution's runs at a point
+in turn. The raw file and scale.md say which ("schedule: rounds" or "in
+turn"). scale.md compares no two solutions at one point: its speedups and
+k are ratios of one solution's medians at two points, whatever the order.
 
 Data files: --data-dir/measurements-<rows>-<stations>-seed<seed>.txt with
 rows as a plain integer (the Makefile's name for ROWS=10000000), generated
@@ -159,6 +171,7 @@ Exits with status 1 if any solution failed at any point.`,
 	f.StringVar(&opts.Out, "out", "results", "directory for the raw results, scale.md and its charts")
 	f.BoolVar(&opts.FreshCache, "fresh-cache", freshCacheDefault(), "drop each data file from the page cache and read it back before its points (the default on Linux; see run bench --fresh-cache)")
 	f.BoolVar(&opts.NoHold, "no-hold", false, "do not keep each data file mapped by a \"run hold\" process while its points run (Linux; see run bench)")
+	f.BoolVar(&opts.Interleave, "interleave", true, "at each point, take the timed runs in rounds, one run of each solution a round, so that a drift of the machine's speed hits every solution alike (--interleave=false: each solution's runs in turn)")
 	f.IntVarP(&opts.Runs, "runs", "r", 0, "exact number of timed runs per solution and point (0: automatic)")
 	f.IntVarP(&opts.Warmup, "warmup", "w", def.Warmup, "exact number of warm-up runs per solution and point (-1: automatic, one unless the first run is slow)")
 	f.DurationVar(&opts.Timeout, "timeout", def.Timeout, "kill a run (its whole process group) after this long; 0 for never")
@@ -218,10 +231,15 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 	defer cleanup()
 
 	config := opts.Machine(ctx)
+	schedule := harness.ScheduleInTurn
+	if opts.Interleave {
+		schedule = harness.ScheduleRounds
+	}
 	config = append(config,
 		harness.Config{Key: harness.KeyCommand, Value: opts.Command},
 		harness.Config{Key: harness.KeyStationSet, Value: opts.Stations},
 		harness.Config{Key: harness.KeySeed, Value: strconv.FormatUint(opts.Seed, 10)},
+		harness.Config{Key: harness.KeySchedule, Value: schedule},
 	)
 	host := "unknown"
 	for _, c := range config {
@@ -268,10 +286,11 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 			}
 			return d, err
 		},
-		Runner: func(cores int) harness.Runner { return harness.OnCores(runner, cores, opts.Pin) },
-		Build:  build,
-		Policy: policy,
-		Config: config,
+		Runner:     func(cores int) harness.Runner { return harness.OnCores(runner, cores, opts.Pin) },
+		Build:      build,
+		Policy:     policy,
+		Interleave: opts.Interleave,
+		Config:     config,
 		Point: func(p harness.ScalePoint, index, total int) {
 			fmt.Fprintf(errOut, "Point %d/%d: %d rows on %s\n\n", index, total, p.Rows, plural(p.Cores, "core"))
 		},

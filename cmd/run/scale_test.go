@@ -27,10 +27,11 @@ func TestScaleFlags(t *testing.T) {
 	}{
 		{args: []string{}, want: func(o *scaleOptions) {}},
 		{args: []string{"--rows", "10M,1e6,1_000_000", "--cores", "1,1", "--solutions", "1[01]-*", "--stations", "10k", "--seed", "7",
-			"--data-dir", "d", "--out", "o", "--runs", "5", "-w", "2", "--max-time", "20s", "--timeout", "1m", "--own-modules", "--solutions-dir", "s", "--fresh-cache", "--no-hold"},
+			"--data-dir", "d", "--out", "o", "--runs", "5", "-w", "2", "--max-time", "20s", "--timeout", "1m", "--own-modules", "--solutions-dir", "s", "--fresh-cache", "--no-hold", "--interleave=false"},
 			want: func(o *scaleOptions) {
 				o.Rows, o.Cores, o.Solutions, o.Stations, o.Seed, o.DataDir, o.Out = []int64{1e6, 1e7}, []int{1}, "1[01]-*", "10k", 7, "d", "o"
 				o.Runs, o.Warmup, o.MaxTime, o.Timeout, o.OwnModules, o.SolutionsDir, o.FreshCache, o.NoHold = 5, 2, 20*time.Second, time.Minute, true, "s", true, true
+				o.Interleave = false
 			}},
 		{args: []string{"--cores", fmt.Sprintf("%d,1", cpus)}, want: func(o *scaleOptions) {
 			o.Cores = []int{1}
@@ -79,7 +80,7 @@ func TestScaleFlags(t *testing.T) {
 			want := &scaleOptions{
 				Rows: []int64{1e6, 1e7, 1e8, 1e9}, Cores: defaultCores(cpus), SolutionsDir: "solutions", OwnModules: ownModulesDefault(),
 				Stations: "classic", Seed: 1, DataDir: "data", Out: "results", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute,
-				CPUs: cpus, FreshCache: freshCacheDefault(),
+				CPUs: cpus, FreshCache: freshCacheDefault(), Interleave: true,
 			}
 			tt.want(want)
 			got.IO, got.Runner, got.Pin, got.Build, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
@@ -144,6 +145,7 @@ func TestScaleRunFake(t *testing.T) {
 		DataDir: filepath.Join(dir, "data"), Out: out, Runs: 2, Warmup: 0, MaxTime: time.Minute, Timeout: time.Minute,
 		SolutionsDir: filepath.Join(dir, "solutions"), CPUs: 2,
 		FreshCache: true, // the data files do not exist yet: nothing to drop, no error
+		Interleave: true, // run scale's default: each point's timed runs in rounds
 		Command:    "go run ./cmd/run scale --rows 1e3,1e4 --runs 2 --warmup 0",
 		Runner:     func() (harness.Runner, error) { return runner, nil },
 		Pin: func(n int) (func(), error) {
@@ -171,6 +173,21 @@ func TestScaleRunFake(t *testing.T) {
 	}
 	if len(pins) != len(runner.calls) || len(pins) != 4*(2+2+1) {
 		t.Errorf("%d runs, %d pins; want 20 of each (4 points: 2 runs of two solutions, 1 of the wrong one)", len(runner.calls), len(pins))
+	}
+	// In rounds at each point (no warm-ups): round 1 in order, where
+	// 03-wrong fails and leaves; round 2 reversed.
+	var order []string
+	for _, c := range runner.calls {
+		order = append(order, fmt.Sprintf("%s×%s %s", strings.TrimSuffix(strings.TrimPrefix(filepath.Base(c.Args[0]), "measurements-"), "-classic-seed1.txt"), c.Env[len(c.Env)-1], filepath.Base(c.Path)))
+	}
+	var wantRuns []string
+	for _, p := range []string{"1000×GOMAXPROCS=1", "1000×GOMAXPROCS=2", "10000×GOMAXPROCS=1", "10000×GOMAXPROCS=2"} {
+		for _, s := range []string{"01-naive", "02-par", "03-wrong", "02-par", "01-naive"} {
+			wantRuns = append(wantRuns, p+" "+s)
+		}
+	}
+	if !slices.Equal(order, wantRuns) {
+		t.Errorf("runs\n got %q\nwant %q", order, wantRuns)
 	}
 	clean := func(s string) string { return strings.ReplaceAll(s, dir, "$TMP") }
 	golden(t, "scale-fake.stderr", clean(stderr.String()))
@@ -237,7 +254,8 @@ func TestScaleExitCodes(t *testing.T) {
 
 // TestScaleRunHoldFails: a sweep whose holder starts for its first data
 // file but not for its second records the page cache as "fresh" only,
-// and still runs every point.
+// and still runs every point. It runs in turn (--interleave=false), which
+// its raw file says.
 func TestScaleRunHoldFails(t *testing.T) {
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "solutions", "01-naive", "main.go"), "package main\n\nfunc main() {}\n")
@@ -278,5 +296,8 @@ func TestScaleRunHoldFails(t *testing.T) {
 	}
 	if got := regexp.MustCompile(`(?m)^page-cache: .*$`).FindAllString(string(raw), -1); !slices.Equal(got, []string{"page-cache: fresh"}) {
 		t.Errorf("raw file's page-cache lines = %q, want one \"page-cache: fresh\"", got)
+	}
+	if got := regexp.MustCompile(`(?m)^schedule: .*$`).FindAllString(string(raw), -1); !slices.Equal(got, []string{"schedule: in turn"}) {
+		t.Errorf("raw file's schedule lines = %q, want one \"schedule: in turn\"", got)
 	}
 }
