@@ -279,10 +279,17 @@ func Bench(ctx context.Context, opts Options) (Suite, error) {
 	for i := range opts.Solutions {
 		add(opts.Solutions[i].Name, &opts.Solutions[i])
 	}
-	// finish records a solution whose runs are over. The suite lists the
-	// results in the solutions' order, whatever order they finish in.
+	// done records a solution whose runs are over, after its profile run
+	// when it was interleaved and passed (not interleaved, b.run did that
+	// run). The suite lists the results in the solutions' order, whatever
+	// order they finish in.
 	var finished []*bencher
-	finish := func(b *bencher) error {
+	done := func(b *bencher) error {
+		if opts.Interleave && b.ready && b.res.Failure == "" {
+			if err := b.finish(ctx); err != nil {
+				return err
+			}
+		}
 		i, _ := slices.BinarySearchFunc(finished, b.index, func(f *bencher, index int) int { return f.index - index })
 		finished = slices.Insert(finished, i, b)
 		suite.Results = suite.Results[:0]
@@ -318,16 +325,11 @@ func Bench(ctx context.Context, opts Options) (Suite, error) {
 		if err != nil {
 			return suite, err
 		}
-		if opts.Interleave && b.ready && b.res.Failure == "" {
-			if !b.enough() {
-				waiting = append(waiting, b)
-				continue
-			}
-			if err := b.finish(ctx); err != nil { // the profile run
-				return suite, err
-			}
+		if opts.Interleave && b.ready && b.res.Failure == "" && !b.enough() {
+			waiting = append(waiting, b)
+			continue
 		}
-		if err := finish(b); err != nil {
+		if err := done(b); err != nil {
 			return suite, err
 		}
 	}
@@ -350,12 +352,7 @@ func Bench(ctx context.Context, opts Options) (Suite, error) {
 				continue
 			}
 			b.round = 0
-			if b.res.Failure == "" {
-				if err := b.finish(ctx); err != nil {
-					return suite, err
-				}
-			}
-			if err := finish(b); err != nil {
+			if err := done(b); err != nil {
 				return suite, err
 			}
 		}
@@ -428,7 +425,7 @@ func (b *bencher) warmup(ctx context.Context) error {
 		warmups = 1
 	}
 	for i := 1; i <= warmups; i++ {
-		m, fail, err := b.once(ctx, PhaseWarmup, i, warmups)
+		m, fail, err := b.once(ctx, b.cmd, PhaseWarmup, i, warmups)
 		if err != nil {
 			return err
 		}
@@ -456,7 +453,7 @@ func (b *bencher) enough() bool {
 // timed does one timed run; a failure drops the runs so far.
 func (b *bencher) timed(ctx context.Context) error {
 	n := len(b.res.Runs)
-	m, fail, err := b.once(ctx, PhaseTimed, n+1, max(b.planned(), n+1))
+	m, fail, err := b.once(ctx, b.cmd, PhaseTimed, n+1, max(b.planned(), n+1))
 	if err != nil {
 		return err
 	}
@@ -518,10 +515,10 @@ func (b *bencher) estimate() time.Duration {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// once runs b.cmd one time and checks it: a clean exit and, when b.check
-// is set, the expected answer. fail says what went wrong, "" if nothing.
-func (b *bencher) once(ctx context.Context, phase string, run, runs int) (m Measurement, fail string, err error) {
-	cmd := b.cmd
+// once runs cmd (b.cmd, or the profile run's variant of it) one time and
+// checks it: a clean exit and, when b.check is set, the expected answer.
+// fail says what went wrong, "" if nothing.
+func (b *bencher) once(ctx context.Context, cmd Command, phase string, run, runs int) (m Measurement, fail string, err error) {
 	ev := Event{Index: b.index, Total: b.total, Name: b.res.Name, Phase: phase, Run: run, Runs: runs, Estimate: b.estimate()}
 	if phase == PhaseTimed {
 		ev.Round = b.round
@@ -577,10 +574,9 @@ func (b *bencher) profile(ctx context.Context) error {
 	if err := os.Remove(abs); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("harness: profile: %w", err)
 	}
-	saved := b.cmd
-	defer func() { b.cmd = saved }()
-	b.cmd.Env = append(slices.Clone(b.cmd.Env), profile.EnvVar+"="+abs)
-	_, fail, err := b.once(ctx, PhaseProfile, 1, 1)
+	cmd := b.cmd
+	cmd.Env = append(slices.Clone(cmd.Env), profile.EnvVar+"="+abs)
+	_, fail, err := b.once(ctx, cmd, PhaseProfile, 1, 1)
 	if err != nil {
 		return err
 	}
