@@ -61,6 +61,25 @@
 // no two solutions at one point, only one solution's medians across
 // points, so it has nothing to pair round by round.
 //
+// # Data files compared
+//
+// [Files] times chosen solutions on two or more data files in rounds
+// across the files, so that each file can be compared with the first
+// round by round ("run files": how much longer does a step take on the
+// 10k-names file than on the classic one?). [StatDataFiles] and
+// [CheckMemory] first make sure that every file has its .out and that the
+// files fit in memory together ([MemAvailable]). Every solution is built
+// once, each (file, solution) pair warmed up, then each round runs every
+// pair once, files in order and solutions in order within a file, the
+// whole order reversed every other round; every run is verified, and a
+// solution that fails runs no more. [CompareRounds] pairs a solution's
+// runs on a file with its runs on the first file by round: the median of
+// the rounds' ratios, their range, and how many rounds were slower.
+// [WriteFilesRaw] writes the runs in Go benchmark format with the file as
+// the only configuration key that changes ("benchstat -col file"), and
+// [WriteFilesReport] and [WriteFilesSummary] render files.md and the
+// closing summary.
+//
 // # Records
 //
 // A raw file holds configuration lines (machine, commit, data file), one

@@ -338,6 +338,9 @@ func ReadRaw(r io.Reader, name string) (Suite, error) {
 		if strings.HasPrefix(l, scaleAnnotationPrefix) {
 			return Suite{}, fmt.Errorf("%s:%d: a scale sweep's annotation: this is the raw file of \"run scale\" (render it with run scale --render)", name, i+1)
 		}
+		if strings.HasPrefix(l, filesAnnotationPrefix) {
+			return Suite{}, fmt.Errorf("%s:%d: a files run's annotation: this is the raw file of \"run files\" (go tool benchstat -col file reads it)", name, i+1)
+		}
 		if !strings.HasPrefix(l, annotationPrefix) {
 			continue
 		}

@@ -7,6 +7,7 @@
 //	run verify [--solutions GLOB] FILE...
 //	run bench [--file PATH] [--runs N] [--warmup N] [--solutions GLOB] [--timeout DUR] [--max-time DUR] [--out DIR] [--profile]
 //	run scale [--rows 1e6,1e7,1e8,1e9] [--cores 1,2,...] [--solutions GLOB] [--stations classic] [--seed 1] [--data-dir DIR] [--out DIR] [--render [RAW]]
+//	run files [--solutions GLOB] [--runs 8] [--warmup 1] [--out DIR] FILE FILE...
 //	run leaderboard [RAW]
 //	run compare OLD NEW
 //	run new NN-slug

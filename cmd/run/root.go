@@ -72,8 +72,10 @@ func newRootCmd(io *ioStreams, command string) *cobra.Command {
 them as separate processes and ranks them: "run bench" writes
 results/<UTC time>-<host>.txt (Go benchmark format, read by benchstat) and
 results/leaderboard.md with its chart; "run scale" times them against data
-size and core count. Run it from the repository root; the
-Makefile's bench, verify and compare targets call it.`,
+size and core count; "run files" times them on several data files in
+rounds and compares each file with the first round by round. Run it
+from the repository root; the Makefile's bench, verify and compare
+targets call it.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -86,6 +88,7 @@ Makefile's bench, verify and compare targets call it.`,
 		newCmdVerify(io, nil),
 		newCmdBench(io, command, nil),
 		newCmdScale(io, command, nil),
+		newCmdFiles(io, command, nil),
 		newCmdLeaderboard(io, nil),
 		newCmdCompare(io, nil),
 		newCmdNew(io, nil),
