@@ -169,28 +169,15 @@ func (t *table) linesNSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	qAo := uintptr(scratchOffset)
 	var qAk archsimd.Uint8x32
 	var qAv int64
-	fA := pos[0] // prefetched up to here
 	pB := unsafe.Add(base, pos[1])
 	qBo := uintptr(scratchOffset)
 	var qBk archsimd.Uint8x32
 	var qBv int64
-	fB := pos[1] // prefetched up to here
 	for {
 		// No cursor can pass its end within n rounds.
 		n := min(ends[0]-int(uintptr(pA)-uintptr(base)), ends[1]-int(uintptr(pB)-uintptr(base))) / maxAdvance
 		if n <= 0 {
 			break
-		}
-		// Ask for the bytes the cursors read next before they need them
-		// (see prefetchNTA), once every prefetchRounds rounds.
-		n = min(n, prefetchRounds)
-		if e := int(uintptr(pA)-uintptr(base)) + prefetchAhead; e > fA {
-			prefetchNTA(unsafe.Add(base, fA), e-fA)
-			fA = e
-		}
-		if e := int(uintptr(pB)-uintptr(base)) + prefetchAhead; e > fB {
-			prefetchNTA(unsafe.Add(base, fB), e-fB)
-			fB = e
 		}
 		// A cursor at a name the rounds do not read stops them, and the
 		// name is read by a call to longLine after them: with no call in
@@ -512,29 +499,16 @@ func (t *table) linesDSIMD(base unsafe.Pointer, pos, ends *[cursors]int) bool {
 	var qAk archsimd.Uint8x32
 	var qAv int64
 	var qAt longKey
-	fA := pos[0] // prefetched up to here
 	pB := unsafe.Add(base, pos[1])
 	qBo := uintptr(scratchOffset)
 	var qBk archsimd.Uint8x32
 	var qBv int64
 	var qBt longKey
-	fB := pos[1] // prefetched up to here
 	for {
 		// No cursor can pass its end within n rounds.
 		n := min(ends[0]-int(uintptr(pA)-uintptr(base)), ends[1]-int(uintptr(pB)-uintptr(base))) / maxAdvance
 		if n <= 0 {
 			break
-		}
-		// Ask for the bytes the cursors read next before they need them
-		// (see prefetchNTA), once every prefetchRounds rounds.
-		n = min(n, prefetchRounds)
-		if e := int(uintptr(pA)-uintptr(base)) + prefetchAhead; e > fA {
-			prefetchNTA(unsafe.Add(base, fA), e-fA)
-			fA = e
-		}
-		if e := int(uintptr(pB)-uintptr(base)) + prefetchAhead; e > fB {
-			prefetchNTA(unsafe.Add(base, fB), e-fB)
-			fB = e
 		}
 		// A cursor at a name the rounds do not read stops them, and the
 		// name is read by a call to longLine after them: with no call in
@@ -852,39 +826,21 @@ func (t *table) linesWSIMD(base unsafe.Pointer, pos, ends *[wideCursors]int) boo
 	var qAk archsimd.Uint8x32
 	var qAv int64
 	var qAt longKey
-	fA := pos[0] // prefetched up to here
 	pB := unsafe.Add(base, pos[1])
 	qBo := uintptr(scratchOffset)
 	var qBk archsimd.Uint8x32
 	var qBv int64
 	var qBt longKey
-	fB := pos[1] // prefetched up to here
 	pC := unsafe.Add(base, pos[2])
 	qCo := uintptr(scratchOffset)
 	var qCk archsimd.Uint8x32
 	var qCv int64
 	var qCt longKey
-	fC := pos[2] // prefetched up to here
 	for {
 		// No cursor can pass its end within n rounds.
 		n := min(ends[0]-int(uintptr(pA)-uintptr(base)), ends[1]-int(uintptr(pB)-uintptr(base)), ends[2]-int(uintptr(pC)-uintptr(base))) / maxAdvance
 		if n <= 0 {
 			break
-		}
-		// Ask for the bytes the cursors read next before they need them
-		// (see prefetchNTA), once every prefetchRounds rounds.
-		n = min(n, prefetchRounds)
-		if e := int(uintptr(pA)-uintptr(base)) + prefetchAhead; e > fA {
-			prefetchNTA(unsafe.Add(base, fA), e-fA)
-			fA = e
-		}
-		if e := int(uintptr(pB)-uintptr(base)) + prefetchAhead; e > fB {
-			prefetchNTA(unsafe.Add(base, fB), e-fB)
-			fB = e
-		}
-		if e := int(uintptr(pC)-uintptr(base)) + prefetchAhead; e > fC {
-			prefetchNTA(unsafe.Add(base, fC), e-fC)
-			fC = e
 		}
 		// A cursor at a name the rounds do not read stops them, and the
 		// name is read by a call to longLine after them: with no call in

@@ -1,5 +1,5 @@
 // Step 26 prefetches the bytes each cursor reads next, a few KiB ahead,
-// with the non-temporal hint.
+// where the file is mapped in small pages.
 //
 // Usage:
 //
@@ -10,20 +10,24 @@
 // input (see verify) but does not read outside the file, crash or hang on
 // a malformed one.
 //
-// Changed from 25-adaptive-rounds: the SIMD rounds (linesNSIMD,
-// linesDSIMD, linesWSIMD; gen.go's prefetchCode) run in batches of at
-// most prefetchRounds rounds, and before each batch every cursor calls
-// prefetchNTA, a loop of PREFETCHNTA instructions in assembly, on the
-// bytes from where its last prefetch stopped to prefetchAhead bytes past
-// its position. The portable code and lines1SIMD are 25's.
+// Changed from 25-adaptive-rounds:
+//   - Where the file is mapped in small pages (table.prefetch), span calls
+//     the SIMD rounds (25's, unchanged) with limits prefetchEvery bytes
+//     past the cursors, and before each call every cursor prefetches the
+//     bytes from where its last prefetch stopped to prefetchAhead bytes
+//     past its position (prefetch: PREFETCHT0 in assembly,
+//     prefetch_amd64.s). Elsewhere one call reads the span, as in step 25.
+//   - Each worker asks how the file is mapped (mappedSmall: the Rss and
+//     FilePmdMapped of the mapping in /proc/self/smaps) at its first
+//     segment and every checkEvery segments after it, before it releases
+//     the segment.
+//   - table.name reads a slot's tail only for a name of 32 bytes or more.
 //
-// Why: on this project's 2-vCPU Zen 5 VM every cursor's chain of
-// dependent loads (line start, ';', value, next line start) waits on the
-// file's bytes whenever the hardware prefetchers have not brought them in
-// yet; a prefetch instruction retires at once, where a load that misses
-// holds up every instruction after it. The non-temporal hint keeps the
-// file's bytes, read once, from pushing the table's slots out of the
-// outer caches. See README.md for what it measured.
+// Why: step 25 reads the same file 2.3 to 2.9 times slower when the page
+// cache holds it in small folios (as the generator wrote it) than in large
+// ones, which a fault maps 2 MiB at a time (a file read back from disk, as
+// the harness times it). There the prefetch takes 4-10% off; on the file
+// mapped in 2 MiB pages it cost 0-9%, hence the check. See README.md.
 //
 //onebrc:env GOEXPERIMENT=simd
 package main
@@ -80,17 +84,22 @@ const (
 	releaseLag  = 2 << 20
 )
 
-// The SIMD rounds run in batches of at most prefetchRounds rounds; before
-// each batch each cursor prefetches (prefetchNTA) the bytes from where its
-// last prefetch stopped to prefetchAhead bytes past its position. A round
-// moves a cursor some 14 to 17 bytes on the classic and 10k files, so a
-// batch reads about 1 KiB a cursor, and the prefetched bytes stay about
-// four batches ahead of it: 8 or 12 KiB of the 48 KiB L1 for two or three
-// cursors. 64 and 4 KiB were chosen by measurement (README.md): a shorter
-// batch costs its spilled registers more often, 2 KiB ahead did as well.
+// Where the file is mapped in small pages, span hands the SIMD rounds
+// limits prefetchEvery bytes past the cursors, and before each call each
+// cursor prefetches (prefetch) the bytes from where its last prefetch
+// stopped to prefetchAhead bytes past its position. A round moves a cursor
+// some 14 to 17 bytes on the classic and 10k files, so a call runs 50 to
+// 60 rounds, and the prefetched bytes stay 3 to 4 KiB ahead of the
+// cursors: 8 or 12 KiB of the 48 KiB L1 for two or three cursors. Chosen
+// by measurement (README.md): calls for fewer bytes cost more, and from 1
+// to 8 KiB ahead the differences were within the noise. A worker looks at
+// how its segments are mapped (mappedSmall) at its first segment and every
+// checkEvery segments after it: reading /proc/self/smaps takes about a
+// millisecond (0.7-1.5 ms measured), 64 segments 0.3-0.9 s.
 const (
-	prefetchRounds = 64
-	prefetchAhead  = 4 << 10
+	prefetchEvery = 1 << 10
+	prefetchAhead = 4 << 10
+	checkEvery    = 64
 )
 
 // run aggregates the file named by args[0] and writes the answer to stdout.
@@ -125,7 +134,7 @@ func run(args []string, stdout io.Writer) error {
 		// parallel with the reading, instead of all 3.4 million at once at
 		// munmap. The pages stay in the page cache.
 		unix.Madvise(b, unix.MADV_DONTNEED)
-	})
+	}, mappedSmall)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
 	}
@@ -145,7 +154,13 @@ func run(args []string, stdout io.Writer) error {
 // last releaseLag bytes, and the last releaseLag bytes of the segment
 // before it (the last segment: through the end of data). The ranges are
 // disjoint and cover data once.
-func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.Station, error) {
+//
+// Before it releases each segment, a worker calls smallPages on it, while
+// the segment is still mapped, and prefetches in the segments after it
+// (table.prefetch) if smallPages reports that the segment was mapped in
+// small pages (see mappedSmall). It does so every checkEvery segments;
+// the first segment runs without the prefetch.
+func aggregate(data []byte, size, workers int, release func([]byte), smallPages func([]byte) bool) ([]verify.Station, error) {
 	tables := make([]*table, workers)
 	var next atomic.Int64 // index of the next unclaimed segment
 	var full atomic.Bool  // a worker saw more than MaxStations names
@@ -166,6 +181,10 @@ func aggregate(data []byte, size, workers int, release func([]byte)) ([]verify.S
 					full.Store(true)
 					return
 				}
+				if t.segments%checkEvery == 0 {
+					t.prefetch = smallPages(data[start:end])
+				}
+				t.segments++
 				lo, hi := max(start-releaseLag, 0), max(end-releaseLag, 0)
 				if end == len(data) {
 					hi = end
@@ -278,20 +297,55 @@ func (t *table) span(data []byte, p, end int) int {
 		ends[i-1] = min(pos[i], end)
 	}
 	ends[k-1] = end
-	var ok bool
 	two, twoEnds := (*[cursors]int)(pos[:cursors]), (*[cursors]int)(ends[:cursors])
-	switch r {
-	case wideRounds:
-		ok = t.linesWSIMD(base, &pos, &ends)
-	case deferRounds:
-		ok = t.linesDSIMD(base, two, twoEnds)
-	case nowRounds:
-		ok = t.linesNSIMD(base, two, twoEnds)
-	default:
-		ok = t.linesN(base, two, twoEnds)
-	}
-	if !ok {
-		return -1
+	if r == portableRounds {
+		if !t.linesN(base, two, twoEnds) {
+			return -1
+		}
+	} else {
+		// Where the file is mapped in small pages (t.prefetch), the SIMD
+		// rounds read about prefetchEvery bytes a cursor at a time: span
+		// hands them limits that far past the cursors, and before each call
+		// every cursor prefetches its bytes up to prefetchAhead past its
+		// position, from where its last prefetch stopped (each byte once).
+		// The rounds stop where a cursor comes within maxAdvance bytes of
+		// its limit, and this loop where one comes within maxAdvance of its
+		// end, as the rounds do in one call elsewhere (step 25).
+		lim, pf := ends, pos
+		twoLim := (*[cursors]int)(lim[:cursors])
+		for {
+			if t.prefetch {
+				for i := range k {
+					lim[i] = min(ends[i], pos[i]+prefetchEvery)
+					if e := pos[i] + prefetchAhead; e > pf[i] {
+						prefetch(unsafe.Add(base, pf[i]), e-pf[i])
+						pf[i] = e
+					}
+				}
+			}
+			var ok bool
+			switch r {
+			case wideRounds:
+				ok = t.linesWSIMD(base, &pos, &lim)
+			case deferRounds:
+				ok = t.linesDSIMD(base, two, twoLim)
+			default:
+				ok = t.linesNSIMD(base, two, twoLim)
+			}
+			if !ok {
+				return -1
+			}
+			if !t.prefetch {
+				break
+			}
+			left := ends[0] - pos[0]
+			for i := 1; i < k; i++ {
+				left = min(left, ends[i]-pos[i])
+			}
+			if left < maxAdvance {
+				break
+			}
+		}
 	}
 	// The parts have the same size, so on most files the cursors stop
 	// within a few lines of each other, and one cursor does the rest of each
@@ -676,6 +730,10 @@ type table struct {
 	// longNames is set once long names have come often (pick).
 	longNames bool
 	simd      bool // read lines with lines1SIMD and the SIMD rounds
+	// prefetch makes span prefetch the bytes its SIMD rounds read next:
+	// set where the file is mapped in small pages (aggregate).
+	prefetch bool
+	segments int // segments read
 }
 
 // newTable returns an empty table that reads lines with the SIMD code if

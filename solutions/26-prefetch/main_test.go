@@ -24,6 +24,12 @@ import (
 
 func noRelease([]byte) {}
 
+// pages returns a smallPages function for aggregate that reports small,
+// so that a test chooses whether the workers prefetch.
+func pages(small bool) func([]byte) bool {
+	return func([]byte) bool { return small }
+}
+
 // TestSegmentBoundaries runs aggregate on every golden case with segments
 // far smaller than a line, so that segment and cursor boundaries fall at
 // every offset of a line, and with several workers.
@@ -46,13 +52,15 @@ func TestSegmentBoundaries(t *testing.T) {
 				continue // keep the test fast
 			}
 			for _, workers := range []int{1, 3} {
-				stations, err := aggregate(data, size, workers, noRelease)
-				if err != nil {
-					t.Fatalf("aggregate(%s, %d, %d): %v", in, size, workers, err)
-				}
-				if got := verify.Format(stations); !bytes.Equal(got, want) {
-					r, _ := verify.Compare(want, got)
-					t.Errorf("aggregate(%s, size %d, %d workers):\n%v", filepath.Base(in), size, workers, r)
+				for _, small := range []bool{false, true} {
+					stations, err := aggregate(data, size, workers, noRelease, pages(small))
+					if err != nil {
+						t.Fatalf("aggregate(%s, %d, %d, small pages %v): %v", in, size, workers, small, err)
+					}
+					if got := verify.Format(stations); !bytes.Equal(got, want) {
+						r, _ := verify.Compare(want, got)
+						t.Errorf("aggregate(%s, size %d, %d workers, small pages %v):\n%v", filepath.Base(in), size, workers, small, r)
+					}
 				}
 			}
 		}
@@ -118,7 +126,7 @@ func TestNames(t *testing.T) {
 		}
 		want := verify.Format(ref)
 		for _, size := range []int{777, 1 << 20} {
-			stations, err := aggregate(data, size, 2, noRelease)
+			stations, err := aggregate(data, size, 2, noRelease, pages(true))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +179,7 @@ func TestWideRounds(t *testing.T) {
 	}
 	want := verify.Format(ref)
 	for _, c := range []struct{ size, workers int }{{first, 1}, {first, 2}, {first / 7, 1}} {
-		stations, err := aggregate(data, c.size, c.workers, noRelease)
+		stations, err := aggregate(data, c.size, c.workers, noRelease, pages(true))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -512,11 +520,11 @@ func TestTooManyStations(t *testing.T) {
 		for i := range verify.MaxStations + 1 {
 			fmt.Fprintf(&b, "%s;1.0\n", c.format(i))
 		}
-		if _, err := aggregate(b.Bytes(), 64<<10, 1, noRelease); !errors.Is(err, verify.ErrTooManyStations) {
+		if _, err := aggregate(b.Bytes(), 64<<10, 1, noRelease, pages(true)); !errors.Is(err, verify.ErrTooManyStations) {
 			t.Errorf("aggregate of %d %s names: error %v, want %v", verify.MaxStations+1, c.desc, err, verify.ErrTooManyStations)
 		}
 		// One name fewer fits.
-		if _, err := aggregate(b.Bytes()[:bytes.LastIndexByte(b.Bytes()[:b.Len()-1], '\n')+1], 64<<10, 1, noRelease); err != nil {
+		if _, err := aggregate(b.Bytes()[:bytes.LastIndexByte(b.Bytes()[:b.Len()-1], '\n')+1], 64<<10, 1, noRelease, pages(true)); err != nil {
 			t.Errorf("aggregate of %d %s names: %v", verify.MaxStations, c.desc, err)
 		}
 	}
@@ -644,7 +652,7 @@ func TestCursorCutPastEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	for tail := margin; tail < 3*margin && tail < len(data); tail++ {
-		stations, err := aggregate(data, len(data)-tail, 1, noRelease)
+		stations, err := aggregate(data, len(data)-tail, 1, noRelease, pages(true))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -676,7 +684,7 @@ func TestValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := verify.Format(ref)
-	stations, err := aggregate(data, 1<<20, 1, noRelease)
+	stations, err := aggregate(data, 1<<20, 1, noRelease, pages(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -794,7 +802,7 @@ func TestReleaseLag(t *testing.T) {
 			r[i] = '\n'
 		}
 	}
-	stations, err := aggregate(data, size, 1, release)
+	stations, err := aggregate(data, size, 1, release, pages(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -821,7 +829,7 @@ func TestOverlongNames(t *testing.T) {
 				fmt.Fprintf(&b, "%s;-1.5\n%s;12.5\n", name, name)
 			}
 		}
-		stations, err := aggregate(b.Bytes(), len(b.Bytes())/3, 2, noRelease)
+		stations, err := aggregate(b.Bytes(), len(b.Bytes())/3, 2, noRelease, pages(true))
 		if err != nil {
 			t.Fatalf("%d-byte name: %v", n, err)
 		}

@@ -11,10 +11,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// TestPrefetchNeverFaults calls prefetchNTA on memory no load may touch:
+// TestPrefetchNeverFaults calls prefetch on memory no load may touch:
 // a page mapped without access, a page of a file mapping past the file's
 // end (a load there is SIGBUS), and a page released with MADV_DONTNEED,
-// which must stay unmapped. A prefetchNTA that loaded the bytes would
+// which must stay unmapped. A prefetch that loaded the bytes would
 // crash the test or map the released page again.
 func TestPrefetchNeverFaults(t *testing.T) {
 	page := os.Getpagesize()
@@ -28,8 +28,8 @@ func TestPrefetchNeverFaults(t *testing.T) {
 		if err := unix.Mprotect(m[page:], unix.PROT_NONE); err != nil {
 			t.Fatal(err)
 		}
-		prefetchNTA(unsafe.Pointer(&m[0]), 2*page)
-		prefetchNTA(unsafe.Pointer(&m[page]), 1) // one line
+		prefetch(unsafe.Pointer(&m[0]), 2*page)
+		prefetch(unsafe.Pointer(&m[page]), 1) // one line
 	})
 
 	t.Run("past the end of a file", func(t *testing.T) {
@@ -47,7 +47,7 @@ func TestPrefetchNeverFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer unix.Munmap(m)
-		prefetchNTA(unsafe.Pointer(&m[0]), 4*page)
+		prefetch(unsafe.Pointer(&m[0]), 4*page)
 		if string(m[:7]) != "Hamburg" {
 			t.Fatalf("first page reads %q", m[:7])
 		}
@@ -65,7 +65,7 @@ func TestPrefetchNeverFaults(t *testing.T) {
 		if err := unix.Madvise(m, unix.MADV_DONTNEED); err != nil {
 			t.Fatal(err)
 		}
-		prefetchNTA(unsafe.Pointer(&m[0]), len(m))
+		prefetch(unsafe.Pointer(&m[0]), len(m))
 		for i, in := range resident(t, m) {
 			if in {
 				t.Errorf("page %d is mapped again after the prefetch", i)
