@@ -158,9 +158,10 @@ func run(args []string, stdout io.Writer) error {
 // Before it releases each segment, a worker calls smallPages on it, while
 // the segment is still mapped, and prefetches in the segments after it
 // (table.prefetch) if smallPages reports that the segment was mapped in
-// small pages (see mappedSmall). It does so every checkEvery segments;
-// the first segment runs without the prefetch.
-func aggregate(data []byte, size, workers int, release func([]byte), smallPages func([]byte) bool) ([]verify.Station, error) {
+// small pages (see mappedSmall); when smallPages cannot tell, the worker
+// goes on as before. It asks every checkEvery segments; the first segment
+// runs without the prefetch.
+func aggregate(data []byte, size, workers int, release func([]byte), smallPages func([]byte) (small, known bool)) ([]verify.Station, error) {
 	tables := make([]*table, workers)
 	var next atomic.Int64 // index of the next unclaimed segment
 	var full atomic.Bool  // a worker saw more than MaxStations names
@@ -182,7 +183,9 @@ func aggregate(data []byte, size, workers int, release func([]byte), smallPages 
 					return
 				}
 				if t.segments%checkEvery == 0 {
-					t.prefetch = smallPages(data[start:end])
+					if small, known := smallPages(data[start:end]); known {
+						t.prefetch = small
+					}
 				}
 				t.segments++
 				lo, hi := max(start-releaseLag, 0), max(end-releaseLag, 0)

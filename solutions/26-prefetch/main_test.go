@@ -26,8 +26,8 @@ func noRelease([]byte) {}
 
 // pages returns a smallPages function for aggregate that reports small,
 // so that a test chooses whether the workers prefetch.
-func pages(small bool) func([]byte) bool {
-	return func([]byte) bool { return small }
+func pages(small bool) func([]byte) (bool, bool) {
+	return func([]byte) (bool, bool) { return small, true }
 }
 
 // TestSegmentBoundaries runs aggregate on every golden case with segments

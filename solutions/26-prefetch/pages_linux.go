@@ -10,15 +10,21 @@ import (
 // in 2 MiB ones, as /proc/self/smaps tells (vmaPages). The page cache
 // holds a file that was read back from disk in large folios, which a fault
 // maps 2 MiB at a time, and a file as it was written in small ones (see
-// README.md); where it cannot tell, it reports false.
-func mappedSmall(b []byte) bool {
+// README.md). known is false when it cannot tell: no smaps, no entry for
+// b, or no resident page in the mapping at the moment (the workers release
+// each other's segments' last pages, so that a mapping read with pread may
+// have none).
+func mappedSmall(b []byte) (small, known bool) {
 	if len(b) == 0 {
-		return false
+		return false, false
 	}
 	smaps, err := os.ReadFile("/proc/self/smaps")
 	if err != nil {
-		return false
+		return false, false
 	}
 	rss, pmd, ok := vmaPages(smaps, uintptr(unsafe.Pointer(&b[0])))
-	return ok && rss-pmd > pmd
+	if !ok || rss == 0 {
+		return false, false
+	}
+	return rss-pmd > pmd, true
 }

@@ -150,9 +150,9 @@ func run(args []string, stdout io.Writer) error {
 //
 // Before it releases a segment, a worker asks src.small about it, while
 // the segment is still mapped, at its first segment and every checkEvery
-// segments after it; while the answer is yes (the file is mapped in small
-// pages, see mappedSmall), it reads its segments with src.readAt instead
-// of from data (table.readSegment). An error from src.readAt stops every
+// segments after it; while the last answer that src.small could tell is
+// yes (the file is mapped in small pages, see mappedSmall), it reads its
+// segments with src.readAt instead of from data (table.readSegment). An error from src.readAt stops every
 // worker, and aggregate returns it.
 func aggregate(data []byte, size, workers int, release func([]byte), src source) ([]verify.Station, error) {
 	tables := make([]*table, workers)
@@ -189,7 +189,9 @@ func aggregate(data []byte, size, workers int, release func([]byte), src source)
 					return
 				}
 				if t.segments%checkEvery == 0 {
-					t.small = src.small(data[start:end])
+					if small, known := src.small(data[start:end]); known {
+						t.small = small
+					}
 				}
 				t.segments++
 				lo, hi := max(start-releaseLag, 0), max(end-releaseLag, 0)
@@ -280,8 +282,9 @@ type source struct {
 	// io.ReaderAt does (fewer, with io.EOF, at the end of the file).
 	readAt func(b []byte, off int64) (int, error)
 	// small reports whether b, a part of the mapping, is mapped in small
-	// pages: then the worker reads with readAt.
-	small func(b []byte) bool
+	// pages, and whether it can tell: the worker reads with readAt while
+	// the last answer it could tell was yes.
+	small func(b []byte) (small, known bool)
 	// piece is how many bytes a read asks for, readSlack not counted:
 	// readPiece, or less in tests.
 	piece int

@@ -31,7 +31,7 @@ func noRelease([]byte) {}
 func from(data []byte, small bool, piece int) source {
 	return source{
 		readAt: bytes.NewReader(data).ReadAt,
-		small:  func([]byte) bool { return small },
+		small:  func([]byte) (bool, bool) { return small, true },
 		piece:  piece,
 	}
 }
@@ -883,11 +883,67 @@ func TestReadErrors(t *testing.T) {
 		}, io.ErrUnexpectedEOF},
 	} {
 		for _, workers := range []int{1, 2} {
-			src := source{readAt: c.readAt, small: func([]byte) bool { return true }, piece: 4 << 10}
+			src := source{readAt: c.readAt, small: func([]byte) (bool, bool) { return true, true }, piece: 4 << 10}
 			_, err := aggregate(data, 16<<10, workers, noRelease, src)
 			if !errors.Is(err, c.want) {
 				t.Errorf("%s, %d workers: aggregate error %v, want %v", c.name, workers, err, c.want)
 			}
+		}
+	}
+}
+
+// TestUnknownKeepsReading runs one worker over 200 segments of 1 KiB whose
+// source says "small pages" at the first check (segment 0) and then, at
+// the check of segment 64, either cannot tell or says "not small". Not
+// knowing must leave the worker reading with readAt (segments 1 to 199);
+// a known "no" must send it back to the mapping from segment 65 on.
+func TestUnknownKeepsReading(t *testing.T) {
+	var b bytes.Buffer
+	for i := 0; b.Len() < 200<<10; i++ {
+		fmt.Fprintf(&b, "s%d;%d.%d\n", i%50, i%100, i%10)
+	}
+	data := b.Bytes()[:200<<10]
+	data = data[:bytes.LastIndexByte(data, '\n')+1]
+	ref, err := verify.Aggregate(bytes.NewReader(data), "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := verify.Format(ref)
+	for _, c := range []struct {
+		name        string
+		later       bool // what small says after its first answer
+		laterKnown  bool
+		readsPast65 bool
+	}{
+		{"unknown", false, false, true},
+		{"known no", false, true, false},
+	} {
+		var last int64 // the largest offset read
+		calls := 0
+		src := source{
+			readAt: func(p []byte, off int64) (int, error) {
+				last = max(last, off)
+				return bytes.NewReader(data).ReadAt(p, off)
+			},
+			small: func([]byte) (bool, bool) {
+				calls++
+				if calls == 1 {
+					return true, true
+				}
+				return c.later, c.laterKnown
+			},
+			piece: 256,
+		}
+		stations, err := aggregate(data, 1<<10, 1, noRelease, src)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := verify.Format(stations); !bytes.Equal(got, want) {
+			r, _ := verify.Compare(want, got)
+			t.Errorf("%s: %v", c.name, r)
+		}
+		if got := last >= 65<<10; got != c.readsPast65 {
+			t.Errorf("%s: read at offset %d, past segment 64: %v, want %v", c.name, last, got, c.readsPast65)
 		}
 	}
 }
