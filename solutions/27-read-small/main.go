@@ -152,8 +152,8 @@ func run(args []string, stdout io.Writer) error {
 // the segment is still mapped, at its first segment and every checkEvery
 // segments after it; while the last answer that src.small could tell is
 // yes (the file is mapped in small pages, see mappedSmall), it reads its
-// segments with src.readAt instead of from data (table.readSegment). An error from src.readAt stops every
-// worker, and aggregate returns it.
+// segments with src.readAt instead of from data (table.readSegment). An
+// error from src.readAt stops every worker, and aggregate returns it.
 func aggregate(data []byte, size, workers int, release func([]byte), src source) ([]verify.Station, error) {
 	tables := make([]*table, workers)
 	var next atomic.Int64 // index of the next unclaimed segment
@@ -309,7 +309,7 @@ func (t *table) readSegment(data []byte, start, end int, src source) (bool, erro
 			}
 			return true, fmt.Errorf("read at %d: %w", p, err)
 		}
-		b := t.buf[:n]
+		b := t.buf[:min(n, len(data)-p)] // what the mapping holds, should the file have grown
 		cut := min(src.piece, end-p)
 		if !t.segment(b, 0, cut) {
 			return false, nil
