@@ -105,8 +105,8 @@ var ErrFilesTooLarge = errors.New("the data files do not fit in memory together"
 // file that passes can still be pushed out. Data.Resident, read after
 // the files are loaded, tells what did stay (the CLI warns below
 // WellCached). There is no override: a run that would time the disk has
-// no use, and smaller files (100M rows: 1.4 GB classic, 1.7 GB 10k) give
-// the same ratios.
+// no use, and smaller files (100M rows: 1.4 GB classic, 1.7 GB 10k) have
+// the same work per line, the 1B-row files' fixed costs aside.
 func CheckMemory(total int64, available func() (int64, error)) (int64, error) {
 	avail, err := available()
 	if err != nil {
