@@ -84,8 +84,8 @@ const (
 // Where the file is mapped in small pages, a worker reads its segments
 // with pread, readPiece bytes at a time (and readSlack more, for the line
 // that crosses the piece's end and the margin the line code reads past a
-// line start), into a buffer of its own: 1 MiB was faster than 256 KiB
-// and 2 MiB (README.md). A worker looks at how its segments are mapped
+// line start), into a buffer of its own: 1 MiB was faster than 256 KiB,
+// and than or as fast as 2 MiB (README.md). A worker looks at how its segments are mapped
 // (mappedSmall) at its first segment and every checkEvery segments after
 // it: reading /proc/self/smaps takes 0.7-2.4 ms (measured), 64 segments
 // 0.2-0.9 s.
