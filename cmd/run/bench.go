@@ -41,7 +41,7 @@ type benchOptions struct {
 	// Floor returns the command that reads every byte of the file, or nil.
 	Floor func(file string) (*harness.Command, error)
 	// Hold starts a process that holds the file mapped until stop.
-	Hold func(ctx context.Context, file string) (stop func() error, err error)
+	Hold holdFunc
 	// Now is the clock that names the raw file.
 	Now func() time.Time
 	// Machine returns the machine's configuration keys.
@@ -261,21 +261,26 @@ func freshCacheDefault() bool {
 }
 
 // selfHold starts this program's hidden "hold" subcommand on file and
-// returns its Stop.
-func selfHold(ctx context.Context, file string) (func() error, error) {
+// returns its Stop and the share of the file it maps in 2 MiB pages, as
+// its ready line says (negative when it does not).
+func selfHold(ctx context.Context, file string) (func() error, float64, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("hold: %w", err)
+		return nil, -1, fmt.Errorf("hold: %w", err)
 	}
 	if strings.HasSuffix(exe, ".test") {
 		// A test binary would run its tests again, each starting holders.
-		return nil, errors.New("hold: not from a test binary (tests inject Hold or pass --no-hold)")
+		return nil, -1, errors.New("hold: not from a test binary (tests inject Hold or pass --no-hold)")
 	}
 	h, err := harness.StartHolder(ctx, harness.Command{Path: exe, Args: []string{"hold", file}})
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
-	return h.Stop, nil
+	large, ok := harness.ParseHolderReady(h.Ready)
+	if !ok {
+		large = -1
+	}
+	return h.Stop, large, nil
 }
 
 // warnNotCached warns on w when less than harness.WellCached of the data

@@ -31,7 +31,7 @@ type filesOptions struct {
 	// Build returns the build function and its clean-up.
 	Build func() (func(context.Context, harness.Solution) (string, error), func(), error)
 	// Hold starts a process that holds a file mapped until stop.
-	Hold func(ctx context.Context, file string) (stop func() error, err error)
+	Hold holdFunc
 	// Now is the clock that names the raw file and dates the report.
 	Now func() time.Time
 	// Machine returns the machine's configuration keys.

@@ -166,9 +166,9 @@ func TestFilesRunFake(t *testing.T) {
 	runner := &filesFakeRunner{}
 	var built, held []string
 	opts, _, stdout, stderr := fakeFilesOptions(t, dir, runner, &built)
-	opts.Hold = func(_ context.Context, file string) (func() error, error) {
+	opts.Hold = func(_ context.Context, file string) (func() error, float64, error) {
 		held = append(held, filepath.Base(file))
-		return func() error { held = append(held, "stopped "+filepath.Base(file)); return nil }, nil
+		return func() error { held = append(held, "stopped "+filepath.Base(file)); return nil }, -1, nil
 	}
 	err := filesRun(context.Background(), opts)
 	if !errors.Is(err, errSilent) {
@@ -234,9 +234,9 @@ func TestFilesRefused(t *testing.T) {
 		total += st.Size()
 	}
 	opts.Available = func() (int64, error) { return total - 1, nil }
-	opts.Hold = func(context.Context, string) (func() error, error) {
+	opts.Hold = func(context.Context, string) (func() error, float64, error) {
 		t.Error("a file was held")
-		return func() error { return nil }, nil
+		return func() error { return nil }, -1, nil
 	}
 	err := filesRun(context.Background(), opts)
 	if !errors.Is(err, harness.ErrFilesTooLarge) || !strings.Contains(err.Error(), fmt.Sprintf("they take %s, and %s is available", harness.FormatBytes(float64(total)), harness.FormatBytes(float64(total-1)))) {

@@ -23,16 +23,23 @@ func newCmdHold(io *ioStreams) *cobra.Command {
 	}
 }
 
+// holdFunc starts a process that holds a data file mapped (selfHold, or a
+// fake in tests). It returns the function that stops it, and the share of
+// the file the process maps in 2 MiB pages, negative when unknown.
+type holdFunc func(ctx context.Context, file string) (stop func() error, large float64, err error)
+
 // startHold starts hold on file (nil: none) and says on errOut whether the
-// file is held "until" what. It returns the function that lets the file
-// go, warning on errOut if that fails while ctx is still live, and whether
-// the file is held; a holder that does not start is reported, not an
-// error, unless ctx is done.
-func startHold(ctx context.Context, hold func(context.Context, string) (func() error, error), file string, errOut io.Writer, until string) (stop func(), held bool, err error) {
+// file is held "until" what, and how much of it in 2 MiB pages when the
+// holder tells; below harness.WellMappedLarge it warns that mapping steps
+// will run slower than on a file read back into large folios. It returns
+// the function that lets the file go, warning on errOut if that fails
+// while ctx is still live, and whether the file is held; a holder that
+// does not start is reported, not an error, unless ctx is done.
+func startHold(ctx context.Context, hold holdFunc, file string, errOut io.Writer, until string) (stop func(), held bool, err error) {
 	if hold == nil {
 		return func() {}, false, nil
 	}
-	release, err := hold(ctx, file)
+	release, large, err := hold(ctx, file)
 	switch {
 	case ctx.Err() != nil:
 		return func() {}, false, ctx.Err()
@@ -40,7 +47,14 @@ func startHold(ctx context.Context, hold func(context.Context, string) (func() e
 		fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", file, err)
 		return func() {}, false, nil
 	}
-	fmt.Fprintf(errOut, "  Holding %s mapped %s (run hold)\n", file, until)
+	if large < 0 {
+		fmt.Fprintf(errOut, "  Holding %s mapped %s (run hold)\n", file, until)
+	} else {
+		fmt.Fprintf(errOut, "  Holding %s mapped %s (run hold), %.1f%% of it in 2 MiB pages\n", file, until, 100*large)
+		if large < harness.WellMappedLarge {
+			fmt.Fprintf(errOut, "  Warning: only %.0f%% of %s is mapped in 2 MiB pages: the page cache holds the rest in small folios, which steps that map the file read 4 KiB at a time, up to 2.9x slower (README, \"Small folios\"). A file as written, or read back while other large files filled the cache, is held so; drop those files from the page cache and run again.\n", 100*large, file)
+		}
+	}
 	return func() {
 		if err := release(); err != nil && ctx.Err() == nil {
 			fmt.Fprintf(errOut, "Warning: %v\n", err)
@@ -64,14 +78,16 @@ func pageCache(fresh, held bool) string {
 }
 
 // holdRun holds file mapped (harness.HoldMapped), says so in one line on
-// standard output, and waits for standard input to close: run bench
+// standard output (harness.HolderReady, with the share of the file it maps
+// in 2 MiB pages), and waits for standard input to close: run bench
 // closes it after the last solution, and so does its exit.
 func holdRun(ios *ioStreams, file string) error {
 	release, err := harness.HoldMapped(file)
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(ios.Out, "holding %s mapped\n", file); err != nil {
+	share, ok := harness.SelfPMDShare(file)
+	if _, err := fmt.Fprintln(ios.Out, harness.HolderReady(file, share, ok)); err != nil {
 		release()
 		return err
 	}

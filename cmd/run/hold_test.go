@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/onebrc/onebrc/harness"
 )
 
 // TestHoldRun: run hold says it holds the file and returns once its
@@ -17,8 +20,14 @@ func TestHoldRun(t *testing.T) {
 	if err := holdRun(io, data); err != nil {
 		t.Fatalf("holdRun = %v", err)
 	}
-	if want := "holding " + data + " mapped\n"; out.String() != want {
-		t.Errorf("stdout %q, want %q", out.String(), want)
+	// On Linux the line says how much of the file is mapped in 2 MiB
+	// pages: none of a 13-byte file.
+	line := strings.TrimSuffix(out.String(), "\n")
+	if !strings.HasPrefix(line, "holding "+data+" mapped") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("stdout %q, want one line \"holding %s mapped...\"", out.String(), data)
+	}
+	if share, ok := harness.ParseHolderReady(line); ok && share != 0 {
+		t.Errorf("stdout %q: %v of a 13-byte file in 2 MiB pages", line, share)
 	}
 	missing := filepath.Join(t.TempDir(), "missing.txt")
 	if err := holdRun(io, missing); err == nil || !strings.Contains(err.Error(), missing) {
@@ -29,13 +38,59 @@ func TestHoldRun(t *testing.T) {
 // TestSelfHoldRefusesTestBinary: from a test binary, selfHold starts
 // nothing (the binary would run its tests again instead of holding).
 func TestSelfHoldRefusesTestBinary(t *testing.T) {
-	stop, err := selfHold(context.Background(), "data/measurements.txt")
+	stop, _, err := selfHold(context.Background(), "data/measurements.txt")
 	if err == nil {
 		stop()
 		t.Fatal("selfHold started a holder from a test binary")
 	}
 	if !strings.Contains(err.Error(), "not from a test binary") {
 		t.Errorf("selfHold = %v, want the test-binary refusal", err)
+	}
+}
+
+// TestStartHold: what startHold says about a holder that reports no share
+// of 2 MiB pages, a large one, a small one (with the warning), and one
+// that does not start.
+func TestStartHold(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		large   float64
+		err     error
+		held    bool
+		want    []string
+		notWant string
+	}{
+		{"unknown", -1, nil, true, []string{"  Holding d.txt mapped until the end (run hold)\n"}, "Warning"},
+		{"large", 0.973, nil, true, []string{"  Holding d.txt mapped until the end (run hold), 97.3% of it in 2 MiB pages\n"}, "Warning"},
+		{"small", 0.52, nil, true, []string{"52.0% of it in 2 MiB pages\n", "  Warning: only 52% of d.txt is mapped in 2 MiB pages"}, ""},
+		{"none", 0, nil, true, []string{"  Warning: only 0% of d.txt"}, ""},
+		{"failed", -1, errors.New("no room"), false, []string{"  Not holding d.txt mapped: no room\n"}, "Holding"},
+	} {
+		io, _, errOut := testIO()
+		stopped := false
+		hold := func(context.Context, string) (func() error, float64, error) {
+			if c.err != nil {
+				return nil, -1, c.err
+			}
+			return func() error { stopped = true; return nil }, c.large, nil
+		}
+		stop, held, err := startHold(context.Background(), hold, "d.txt", io.ErrOut, "until the end")
+		if err != nil || held != c.held {
+			t.Errorf("%s: startHold = held %v, %v; want held %v", c.name, held, err, c.held)
+		}
+		stop()
+		if stopped != c.held {
+			t.Errorf("%s: stop let the holder go: %v, want %v", c.name, stopped, c.held)
+		}
+		got := errOut.String()
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: stderr %q, want it to contain %q", c.name, got, w)
+			}
+		}
+		if c.notWant != "" && strings.Contains(got, c.notWant) {
+			t.Errorf("%s: stderr %q contains %q", c.name, got, c.notWant)
+		}
 	}
 }
 

@@ -254,9 +254,9 @@ func TestBenchRunFake(t *testing.T) {
 		Floor: func(file string) (*harness.Command, error) {
 			return &harness.Command{Path: "/bin/run", Args: []string{"floor", file}}, nil
 		},
-		Hold: func(_ context.Context, file string) (func() error, error) {
+		Hold: func(_ context.Context, file string) (func() error, float64, error) {
 			held = append(held, file)
-			return func() error { held = append(held, "stopped"); return nil }, nil
+			return func() error { held = append(held, "stopped"); return nil }, -1, nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
 		Machine: func(context.Context) []harness.Config {

@@ -52,7 +52,7 @@ type scaleOptions struct {
 	// Build returns the build function and its clean-up.
 	Build func() (func(context.Context, harness.Solution) (string, error), func(), error)
 	// Hold starts a process that holds a data file mapped until stop.
-	Hold func(ctx context.Context, file string) (stop func() error, err error)
+	Hold holdFunc
 	// Now is the clock that names the raw file.
 	Now func() time.Time
 	// Machine returns the machine's configuration keys.

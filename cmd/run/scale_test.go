@@ -155,9 +155,9 @@ func TestScaleRunFake(t *testing.T) {
 		Build: func() (func(context.Context, harness.Solution) (string, error), func(), error) {
 			return func(_ context.Context, s harness.Solution) (string, error) { return "/bin/" + s.Name, nil }, func() {}, nil
 		},
-		Hold: func(_ context.Context, file string) (func() error, error) {
+		Hold: func(_ context.Context, file string) (func() error, float64, error) {
 			held = append(held, filepath.Base(file))
-			return func() error { held = append(held, "stopped"); return nil }, nil
+			return func() error { held = append(held, "stopped"); return nil }, -1, nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
 		Machine: func(context.Context) []harness.Config {
@@ -272,11 +272,11 @@ func TestScaleRunHoldFails(t *testing.T) {
 		Build: func() (func(context.Context, harness.Solution) (string, error), func(), error) {
 			return func(_ context.Context, s harness.Solution) (string, error) { return "/bin/" + s.Name, nil }, func() {}, nil
 		},
-		Hold: func(_ context.Context, file string) (func() error, error) {
+		Hold: func(_ context.Context, file string) (func() error, float64, error) {
 			if holds++; holds > 1 {
-				return nil, errors.New("no room")
+				return nil, -1, errors.New("no room")
 			}
-			return func() error { return nil }, nil
+			return func() error { return nil }, -1, nil
 		},
 		Now:     func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
 		Machine: func(context.Context) []harness.Config { return []harness.Config{{Key: "host", Value: "box"}} },
