@@ -44,24 +44,17 @@ func CompareRounds(base, other Result) (r RoundRatios, ok bool) {
 	if n == 0 || base.Failure != "" || other.Failure != "" {
 		return RoundRatios{}, false
 	}
-	walls := make([]float64, 0, n)
-	users := make([]float64, 0, n)
-	r.HasUser = true
+	walls, ok := roundRatios(base.Runs, other.Runs, n, runWall)
+	if !ok {
+		return RoundRatios{}, false
+	}
 	for i := range n {
-		b, o := base.Runs[i], other.Runs[i]
-		if b.Wall <= 0 {
-			return RoundRatios{}, false
-		}
-		walls = append(walls, o.Wall.Seconds()/b.Wall.Seconds())
-		if o.Wall > b.Wall {
+		if other.Runs[i].Wall > base.Runs[i].Wall {
 			r.Slower++
 		}
-		if b.User <= 0 {
-			r.HasUser = false
-		} else {
-			users = append(users, o.User.Seconds()/b.User.Seconds())
-		}
 	}
+	var users []float64
+	users, r.HasUser = roundRatios(base.Runs, other.Runs, n, runUser)
 	r.Rounds = n
 	r.Wall, r.WallMin, r.WallMax = median(walls), slices.Min(walls), slices.Max(walls)
 	if r.HasUser {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"golang.org/x/perf/benchmath"
 )
@@ -156,16 +157,34 @@ func PairedSpeedup(fast, slow Result) (r Ratio, ok bool) {
 	if fast.FirstRunTimed || slow.FirstRunTimed || n < MinPairedRounds {
 		return Ratio{}, false
 	}
-	ratios := make([]float64, 0, n)
-	for i := range n {
-		if fast.Runs[i].Wall <= 0 {
-			return Ratio{}, false
-		}
-		ratios = append(ratios, slow.Runs[i].Wall.Seconds()/fast.Runs[i].Wall.Seconds())
+	ratios, ok := roundRatios(fast.Runs, slow.Runs, n, runWall)
+	if !ok {
+		return Ratio{}, false
 	}
 	v := median(ratios)
 	return Ratio{Value: v, Err: 1.4826 * mad(ratios, v)}, true
 }
+
+// roundRatios returns, for each of the first n runs of base and other
+// (their runs of rounds 1 to n in a suite taken in rounds), other's time
+// divided by base's, the times as of reads them from a run. ok is false
+// when a time of base is not positive.
+func roundRatios(base, other []Run, n int, of func(Run) time.Duration) (ratios []float64, ok bool) {
+	ratios = make([]float64, 0, n)
+	for i := range n {
+		b := of(base[i])
+		if b <= 0 {
+			return nil, false
+		}
+		ratios = append(ratios, of(other[i]).Seconds()/b.Seconds())
+	}
+	return ratios, true
+}
+
+// runWall and runUser read a run's wall and user CPU time, for
+// roundRatios.
+func runWall(r Run) time.Duration { return r.Wall }
+func runUser(r Run) time.Duration { return r.User }
 
 // mad returns the median absolute deviation of xs from center.
 func mad(xs []float64, center float64) float64 {
