@@ -26,6 +26,11 @@ type Data struct {
 	// Resident is the fraction of the file in the page cache once
 	// LoadData has read it (see Resident), or -1 where that is unknown.
 	Resident float64
+	// LargePages is the share of the file that a holder (run hold) mapped
+	// in 2 MiB pages, as LargePagesText writes it, or "" when no holder
+	// reported one. LoadData leaves it empty; the CLI sets it once it holds
+	// the file. Config does not return it (see KeyLargePages).
+	LargePages string
 }
 
 // WellCached is the Data.Resident from which the harness takes a file to

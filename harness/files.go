@@ -14,6 +14,9 @@ type FileResults struct {
 	Rows     int64  // its rows
 	Bytes    int64  // its size
 	Stations int    // entries in its expected answer
+	// LargePages is Data.LargePages: the share of the file a holder
+	// mapped in 2 MiB pages, or "" when unknown.
+	LargePages string
 	// Results holds one Result per solution, in the solutions' order.
 	// Every solution runs once a round, on every file, from round 1
 	// until it fails or the rounds end, so the i-th timed run of a
@@ -159,7 +162,7 @@ func Files(ctx context.Context, opts FilesOptions) (FilesSuite, error) {
 	}
 	suite := FilesSuite{Config: slices.Clone(opts.Config), Warmup: max(opts.Warmup, 0), Rounds: opts.Rounds}
 	for _, d := range opts.Data {
-		f := FileResults{Path: d.Path, Rows: d.Size.Rows, Bytes: d.Size.Bytes, Stations: d.Stations}
+		f := FileResults{Path: d.Path, Rows: d.Size.Rows, Bytes: d.Size.Bytes, Stations: d.Stations, LargePages: d.LargePages}
 		for _, s := range opts.Solutions {
 			f.Results = append(f.Results, Result{Name: s.Name})
 		}

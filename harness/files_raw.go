@@ -25,6 +25,7 @@ func FilesRawFileName(t time.Time, host string) string {
 //	# onebrc file=data/m100m-10k.txt rows: 100000000
 //	# onebrc file=data/m100m-10k.txt bytes: 1730212345
 //	# onebrc file=data/m100m-10k.txt stations: 10000
+//	# onebrc file=data/m100m-10k.txt large-pages: 98.2%
 //	# onebrc file=data/m100m-10k.txt solution=25-adaptive-rounds warmups: 1
 //	# onebrc file=data/m100m-10k.txt solution=26-wrong failed: timed run 2: wrong output: ...
 const filesAnnotationPrefix = "# onebrc file="
@@ -33,7 +34,8 @@ const filesAnnotationPrefix = "# onebrc file="
 // configuration, then file by file a "file: PATH" configuration line, one
 // result line per timed run as WriteRaw writes them (the MB/s from that
 // file's size), and the file's annotations: its rows, bytes and stations,
-// then each solution's warm-ups or failure.
+// the share of it a holder mapped in 2 MiB pages when known
+// (KeyLargePages), then each solution's warm-ups or failure.
 //
 // "file" is the only configuration key that changes from file to file, so
 // that "go tool benchstat -col file RAW" puts the files side by side in
@@ -75,6 +77,9 @@ func WriteFilesRaw(w io.Writer, s FilesSuite) error {
 		}
 		tag := filesAnnotationPrefix + f.Path + " "
 		fmt.Fprintf(bw, "%s%s: %d\n%s%s: %d\n%s%s: %d\n", tag, KeyRows, f.Rows, tag, KeyBytes, f.Bytes, tag, KeyStations, f.Stations)
+		if f.LargePages != "" {
+			fmt.Fprintf(bw, "%s%s: %s\n", tag, KeyLargePages, f.LargePages)
+		}
 		for _, r := range f.Results {
 			for _, a := range annotations(r) {
 				fmt.Fprintf(bw, "%ssolution=%s %s: %s\n", tag, r.Name, a.Key, a.Value)

@@ -129,7 +129,11 @@ func WriteFilesReport(w io.Writer, s FilesSuite, opt FilesReportOptions) error {
 	}
 	var files []string
 	for k, f := range s.Files {
-		files = append(files, fmt.Sprintf("(%d) `%s`: %s rows, %s, %s", k+1, f.Path, formatCount(f.Rows), FormatBytes(float64(f.Bytes)), stationsText(f.Stations)))
+		text := fmt.Sprintf("(%d) `%s`: %s rows, %s, %s", k+1, f.Path, formatCount(f.Rows), FormatBytes(float64(f.Bytes)), stationsText(f.Stations))
+		if f.LargePages != "" {
+			text += ", " + f.LargePages + " of it in 2 MiB pages"
+		}
+		files = append(files, text)
 	}
 	if pc := s.Get(KeyPageCache); pc != "" {
 		files = append(files, "page cache: "+pc)

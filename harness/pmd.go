@@ -59,6 +59,17 @@ func SelfPMDShare(path string) (share float64, ok bool) {
 	return PMDShare(rollup, st.Size())
 }
 
+// LargePagesText returns how the harness records the share of a held data
+// file in 2 MiB pages (KeyLargePages, Data.LargePages,
+// FileResults.LargePages): "96.4%", or "" for a negative share, which
+// stands for unknown.
+func LargePagesText(share float64) string {
+	if share < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.1f%%", 100*share)
+}
+
 // HolderReady returns the line "run hold" prints once it holds file,
 // with the share of it mapped in 2 MiB pages when known (see PMDShare);
 // ParseHolderReady reads the share back.

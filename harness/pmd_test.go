@@ -59,3 +59,22 @@ func TestHolderReady(t *testing.T) {
 		}
 	}
 }
+
+// TestLargePagesText: the share as the raw files record it, and nothing
+// for an unknown one.
+func TestLargePagesText(t *testing.T) {
+	for _, c := range []struct {
+		share float64
+		want  string
+	}{
+		{-1, ""},
+		{0, "0.0%"},
+		{0.9644, "96.4%"},
+		{0.9996, "100.0%"},
+		{1, "100.0%"},
+	} {
+		if got := LargePagesText(c.share); got != c.want {
+			t.Errorf("LargePagesText(%v) = %q, want %q", c.share, got, c.want)
+		}
+	}
+}

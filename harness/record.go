@@ -126,6 +126,14 @@ const (
 	// --fresh-cache) and/or "held" (mapped by run hold while it was timed),
 	// or "as found". Raw files from before it have none.
 	KeyPageCache = "page-cache"
+	// KeyLargePages is the share of the data file that run hold mapped in
+	// 2 MiB pages once it held it (PMDShare, as LargePagesText writes it):
+	// how fast the steps that map the file could read it (the README,
+	// "Small folios"). Run bench writes it where a holder reported one;
+	// run files writes it for each file as an annotation
+	// (FileResults.LargePages); run scale does not record it. Raw files
+	// from before it have none.
+	KeyLargePages = "large-pages"
 	// KeySchedule says in what order run bench took the timed runs (run
 	// scale: at every point, whose rounds are its own):
 	// ScheduleRounds (Options.Interleave, ScaleOptions.Interleave) or

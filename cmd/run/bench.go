@@ -156,12 +156,12 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 	warnNotCached(errOut, data)
 	held := false
 	if !opts.NoHold {
-		stop, ok, err := startHold(ctx, opts.Hold, opts.File, errOut, "until the end")
+		stop, ok, large, err := startHold(ctx, opts.Hold, opts.File, errOut, "until the end")
 		if err != nil {
 			return err
 		}
 		defer stop()
-		held = ok
+		held, data.LargePages = ok, large
 	}
 	cache := pageCache(opts.FreshCache, held)
 	fmt.Fprintln(errOut)
@@ -188,7 +188,11 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 	if opts.Interleave {
 		schedule = harness.ScheduleRounds
 	}
-	config = append(config, harness.Config{Key: harness.KeyPageCache, Value: cache}, harness.Config{Key: harness.KeySchedule, Value: schedule}, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
+	config = append(config, harness.Config{Key: harness.KeyPageCache, Value: cache})
+	if data.LargePages != "" {
+		config = append(config, harness.Config{Key: harness.KeyLargePages, Value: data.LargePages})
+	}
+	config = append(config, harness.Config{Key: harness.KeySchedule, Value: schedule}, harness.Config{Key: harness.KeyCommand, Value: opts.Command})
 	host := "unknown"
 	for _, c := range config {
 		if c.Key == harness.KeyHost {

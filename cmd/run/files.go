@@ -163,12 +163,12 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 		fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
 		warnNotCached(errOut, d)
 		if !opts.NoHold {
-			stop, ok, err := startHold(ctx, opts.Hold, file, errOut, "until the end")
+			stop, ok, large, err := startHold(ctx, opts.Hold, file, errOut, "until the end")
 			if err != nil {
 				return err
 			}
 			defer stop()
-			held = held && ok
+			held, d.LargePages = held && ok, large
 		}
 		data = append(data, d)
 	}

@@ -168,7 +168,13 @@ func TestFilesRunFake(t *testing.T) {
 	opts, _, stdout, stderr := fakeFilesOptions(t, dir, runner, &built)
 	opts.Hold = func(_ context.Context, file string) (func() error, float64, error) {
 		held = append(held, filepath.Base(file))
-		return func() error { held = append(held, "stopped "+filepath.Base(file)); return nil }, -1, nil
+		// The first file's share of 2 MiB pages is recorded; the second
+		// one's is unknown, and not recorded.
+		large := -1.0
+		if len(held) == 1 {
+			large = 0.964
+		}
+		return func() error { held = append(held, "stopped "+filepath.Base(file)); return nil }, large, nil
 	}
 	err := filesRun(context.Background(), opts)
 	if !errors.Is(err, errSilent) {

@@ -53,18 +53,20 @@ func TestSelfHoldRefusesTestBinary(t *testing.T) {
 // that does not start.
 func TestStartHold(t *testing.T) {
 	for _, c := range []struct {
-		name    string
-		large   float64
-		err     error
-		held    bool
-		want    []string
-		notWant string
+		name  string
+		large float64
+		err   error
+		held  bool
+		// recorded is what startHold returns for the raw file.
+		recorded string
+		want     []string
+		notWant  string
 	}{
-		{"unknown", -1, nil, true, []string{"  Holding d.txt mapped until the end (run hold)\n"}, "Warning"},
-		{"large", 0.973, nil, true, []string{"  Holding d.txt mapped until the end (run hold), 97.3% of it in 2 MiB pages\n"}, "Warning"},
-		{"small", 0.52, nil, true, []string{"52.0% of it in 2 MiB pages\n", "  Warning: only 52% of d.txt is mapped in 2 MiB pages"}, ""},
-		{"none", 0, nil, true, []string{"  Warning: only 0% of d.txt"}, ""},
-		{"failed", -1, errors.New("no room"), false, []string{"  Not holding d.txt mapped: no room\n"}, "Holding"},
+		{"unknown", -1, nil, true, "", []string{"  Holding d.txt mapped until the end (run hold)\n"}, "Warning"},
+		{"large", 0.973, nil, true, "97.3%", []string{"  Holding d.txt mapped until the end (run hold), 97.3% of it in 2 MiB pages\n"}, "Warning"},
+		{"small", 0.52, nil, true, "52.0%", []string{"52.0% of it in 2 MiB pages\n", "  Warning: only 52% of d.txt is mapped in 2 MiB pages"}, ""},
+		{"none", 0, nil, true, "0.0%", []string{"  Warning: only 0% of d.txt"}, ""},
+		{"failed", -1, errors.New("no room"), false, "", []string{"  Not holding d.txt mapped: no room\n"}, "Holding"},
 	} {
 		io, _, errOut := testIO()
 		stopped := false
@@ -74,9 +76,9 @@ func TestStartHold(t *testing.T) {
 			}
 			return func() error { stopped = true; return nil }, c.large, nil
 		}
-		stop, held, err := startHold(context.Background(), hold, "d.txt", io.ErrOut, "until the end")
-		if err != nil || held != c.held {
-			t.Errorf("%s: startHold = held %v, %v; want held %v", c.name, held, err, c.held)
+		stop, held, large, err := startHold(context.Background(), hold, "d.txt", io.ErrOut, "until the end")
+		if err != nil || held != c.held || large != c.recorded {
+			t.Errorf("%s: startHold = held %v, large pages %q, %v; want held %v, %q", c.name, held, large, err, c.held, c.recorded)
 		}
 		stop()
 		if stopped != c.held {

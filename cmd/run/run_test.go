@@ -256,7 +256,9 @@ func TestBenchRunFake(t *testing.T) {
 		},
 		Hold: func(_ context.Context, file string) (func() error, float64, error) {
 			held = append(held, file)
-			return func() error { held = append(held, "stopped"); return nil }, -1, nil
+			// The share of the file in 2 MiB pages goes into the raw file
+			// and the leaderboard's Data line.
+			return func() error { held = append(held, "stopped"); return nil }, 0.973, nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC) },
 		Machine: func(context.Context) []harness.Config {

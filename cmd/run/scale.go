@@ -277,7 +277,7 @@ func scaleRun(ctx context.Context, opts *scaleOptions) error {
 				if !opts.NoHold {
 					var herr error
 					var ok bool
-					if stopHold, ok, herr = startHold(ctx, opts.Hold, d.Path, errOut, "while its points run"); herr != nil {
+					if stopHold, ok, _, herr = startHold(ctx, opts.Hold, d.Path, errOut, "while its points run"); herr != nil {
 						return d, herr
 					}
 					held = held && ok
