@@ -19,7 +19,7 @@ SCALEFLAGS ?=
 GO         ?= go
 
 .DEFAULT_GOAL := help
-.PHONY: help generate bench scale test verify compare diff profile clean
+.PHONY: help generate bench scale files test verify compare diff profile clean
 
 help: ## list the targets and variables
 	@echo "usage: make TARGET [ROWS=1e9] [STATIONS=classic|10k|numbered] [SEED=1] [DATA=path]"
@@ -47,6 +47,10 @@ bench: $(DATA) ## build, verify and time every solution on DATA (generating it i
 scale: ## time solutions against rows and cores: make scale SCALEFLAGS="--rows 1e6,1e7,1e8 --solutions '1*'"
 	$(call need,cmd/run/main.go,the harness: issue 5)
 	$(GO) run ./cmd/run scale --stations $(STATIONS) --seed $(SEED) $(SCALEFLAGS)
+
+files: ## compare data files round by round: make files FILES="data/a.txt data/b.txt" FILESFLAGS="--solutions '27-*'"
+	$(call need,cmd/run/main.go,the harness: issue 5)
+	$(GO) run ./cmd/run files $(FILESFLAGS) $(FILES)
 
 test: ## gofmt check, go vet, go test: exactly what CI runs
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -68,7 +68,10 @@
 // round by round ("run files": how much longer does a step take on the
 // 10k-names file than on the classic one?). [StatDataFiles] and
 // [CheckMemory] first make sure that every file has its .out and that the
-// files fit in memory together ([MemAvailable]). Every solution is built
+// files fit in memory together ([MemAvailable]); files that do not are
+// taken one at a time ([FilesOptions].Visit: before a file's runs, the
+// CLI drops every file from the page cache and reads that one back), if
+// each fits on its own. Every solution is built
 // once, each (file, solution) pair warmed up, then each round runs every
 // pair once, files in order and solutions in order within a file, the
 // whole order reversed every other round; every run is verified, and a

@@ -100,6 +100,18 @@ type FilesOptions struct {
 	// warm-ups are done and after each round; an error from it stops
 	// Files.
 	Record func(FilesSuite) error
+	// Visit, when not nil, makes Files take one file at a time (the CLI's
+	// --one-at-a-time, for files that do not fit in memory together):
+	// Files calls Visit(ctx, f) before the runs of Data[f] whenever the
+	// schedule moves to that file from another one (or at the start), and
+	// the leave function it returned when the schedule moves on or Files
+	// returns. The schedule is the same: its order already keeps the runs
+	// of a file together (so a file is visited once a round, plus once for
+	// its warm-ups), and the last file of a round is the first of the
+	// next. Visit returns the share of the file it holds in 2 MiB pages
+	// (negative when unknown); FileResults.LargePages is the lowest of
+	// the file's visits. An error from Visit stops Files with that error.
+	Visit func(ctx context.Context, f int) (leave func(), largePages float64, err error)
 }
 
 // FilesEventKind says what a FilesEvent reports.
@@ -149,10 +161,13 @@ type FilesEvent struct {
 // them verified. The other solutions go on. When every solution has
 // stopped, so do the rounds.
 //
-// When ctx is cancelled (Ctrl-C), Files returns the suite as it was at
-// the end of the last finished round (or of the warm-ups), dropping the
-// runs of the interrupted round so that every file keeps the same
-// rounds, with ctx's error.
+// With opts.Visit, the files are taken one at a time (see
+// FilesOptions.Visit) in the same order.
+//
+// When ctx is cancelled (Ctrl-C), or a visit fails, Files returns the
+// suite as it was at the end of the last finished round (or of the
+// warm-ups), dropping the runs of the interrupted round so that every
+// file keeps the same rounds, with ctx's error or the visit's.
 func Files(ctx context.Context, opts FilesOptions) (FilesSuite, error) {
 	switch {
 	case len(opts.Data) < 2:
@@ -200,9 +215,38 @@ func Files(ctx context.Context, opts FilesOptions) (FilesSuite, error) {
 		bins[i] = bin
 	}
 
+	// With opts.Visit, visit makes file f the one visited, leaving the
+	// one before; lowest holds each file's lowest share in 2 MiB pages.
+	visiting, leave := -1, func() {}
+	defer func() { leave() }()
+	lowest := make([]float64, len(opts.Data))
+	for f := range lowest {
+		lowest[f] = -1
+	}
+	visit := func(f int) error {
+		if opts.Visit == nil || f == visiting {
+			return nil
+		}
+		leave()
+		visiting, leave = -1, func() {}
+		l, large, err := opts.Visit(ctx, f)
+		if err != nil {
+			return err
+		}
+		visiting, leave = f, l
+		if large >= 0 && (lowest[f] < 0 || large < lowest[f]) {
+			lowest[f] = large
+			suite.Files[f].LargePages = LargePagesText(large)
+		}
+		return nil
+	}
+
 	// run runs solution i on file f once and records it; it returns an
-	// error only when ctx is cancelled.
+	// error only when ctx is cancelled or a visit fails.
 	run := func(i, f int, phase string, n, round int) error {
+		if err := visit(f); err != nil {
+			return err
+		}
 		d := opts.Data[f]
 		m, err := opts.Runner.Run(ctx, Command{Path: bins[i], Args: []string{d.Path}, Timeout: opts.Timeout})
 		if ctx.Err() != nil {

@@ -132,6 +132,9 @@ func WriteFilesReport(w io.Writer, s FilesSuite, opt FilesReportOptions) error {
 		text := fmt.Sprintf("(%d) `%s`: %s rows, %s, %s", k+1, f.Path, formatCount(f.Rows), FormatBytes(float64(f.Bytes)), stationsText(f.Stations))
 		if f.LargePages != "" {
 			text += ", " + f.LargePages + " of it in 2 MiB pages"
+			if s.Get(KeySchedule) == ScheduleOneFile {
+				text += " (the lowest of its visits)"
+			}
 		}
 		files = append(files, text)
 	}
@@ -207,7 +210,11 @@ func filesSchedule(s FilesSuite) string {
 	if s.Done < s.Rounds {
 		done = fmt.Sprintf(" (%d finished)", s.Done)
 	}
-	return fmt.Sprintf("%s, then %s%s of one run of each solution on each file: files in the order above, solutions in order on each, the whole order reversed every other round", warm, plural(s.Rounds, "round"), done)
+	text := fmt.Sprintf("%s, then %s%s of one run of each solution on each file: files in the order above, solutions in order on each, the whole order reversed every other round", warm, plural(s.Rounds, "round"), done)
+	if s.Get(KeySchedule) == ScheduleOneFile {
+		text += "; one file at a time: before the runs of a file (once for its warm-ups, then once a round, the last file of a round going on into the next), every file was dropped from the page cache and that one read back and held, so a file's runs and the first file's in the same round are a read-back apart"
+	}
+	return text
 }
 
 // stationsText is "1 station" or "10,000 stations".

@@ -193,6 +193,89 @@ func TestFilesOrder(t *testing.T) {
 	}
 }
 
+// TestFilesVisit: with Visit, each file is visited before its runs and
+// left before the next file's, in the schedule of TestFilesOrder: once for
+// the warm-ups, then once a round, the last file of a round going on into
+// the next; the lowest share of 2 MiB pages over a file's visits is
+// recorded, an unknown one is not; a failed visit stops Files with its
+// error and the rounds finished before it.
+func TestFilesVisit(t *testing.T) {
+	r := filesFixtureRunner()
+	shares := map[string][]float64{ // per visit, in order
+		"m100m-classic.txt":  {0.99, 0.52, 0.97},
+		"m100m-10k.txt":      {0.98, 0.99, 0.995},
+		"m100m-numbered.txt": {-1},
+	}
+	visits := map[string]int{}
+	visit := func(_ context.Context, f int) (func(), float64, error) {
+		name := filepath.Base(filesFixtureData()[f].Path)
+		r.calls = append(r.calls, "visit "+name)
+		s := shares[name]
+		large := s[min(visits[name], len(s)-1)]
+		visits[name]++
+		return func() { r.calls = append(r.calls, "leave "+name) }, large, nil
+	}
+	s, err := Files(context.Background(), FilesOptions{
+		Solutions: sols("24-wide", "25-adaptive"), Data: filesFixtureData(), Runner: r, Build: fakeBuild(),
+		Warmup: 1, Rounds: 3, Visit: visit,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, k, n := "m100m-classic.txt", "m100m-10k.txt", "m100m-numbered.txt"
+	runs := func(f string) []string { return []string{f + " 24-wide", f + " 25-adaptive"} }
+	back := func(f string) []string { return []string{f + " 25-adaptive", f + " 24-wide"} }
+	in := func(f string, l []string) []string {
+		return slices.Concat([]string{"visit " + f}, l, []string{"leave " + f})
+	}
+	want := slices.Concat(
+		in(c, runs(c)), in(k, runs(k)), in(n, runs(n)), // warm-ups
+		in(c, runs(c)), in(k, runs(k)), []string{"visit " + n}, runs(n), // round 1
+		back(n), []string{"leave " + n}, in(k, back(k)), []string{"visit " + c}, back(c), // round 2
+		runs(c), []string{"leave " + c}, in(k, runs(k)), in(n, runs(n)), // round 3
+	)
+	if !slices.Equal(r.calls, want) {
+		t.Errorf("calls\n got %q\nwant %q", r.calls, want)
+	}
+	var got []string
+	for _, f := range s.Files {
+		got = append(got, f.LargePages)
+	}
+	if want := []string{"52.0%", "98.0%", ""}; !slices.Equal(got, want) {
+		t.Errorf("large pages %q, want %q: the lowest of each file's visits", got, want)
+	}
+	if s.Done != 3 || len(s.Files[2].Results[1].Runs) != 3 {
+		t.Errorf("done %d rounds, %d runs of 25-adaptive on the numbered file; want 3 and 3", s.Done, len(s.Files[2].Results[1].Runs))
+	}
+
+	// A visit that fails in round 2 (the fifth visit) stops Files: the
+	// round-1 suite comes back with the error, and the file visited before
+	// it is left.
+	r = filesFixtureRunner()
+	boom := errors.New("cannot read it back")
+	count := 0
+	s, err = Files(context.Background(), FilesOptions{
+		Solutions: sols("24-wide", "25-adaptive"), Data: filesFixtureData()[:2], Runner: r, Build: fakeBuild(),
+		Warmup: 1, Rounds: 3,
+		Visit: func(_ context.Context, f int) (func(), float64, error) {
+			count++
+			name := filepath.Base(filesFixtureData()[f].Path)
+			if count == 5 {
+				return nil, -1, boom
+			}
+			r.calls = append(r.calls, "visit "+name)
+			return func() { r.calls = append(r.calls, "leave "+name) }, -1, nil
+		},
+	})
+	if !errors.Is(err, boom) || s.Done != 1 {
+		t.Errorf("Files = %d rounds done, %v; want 1 and the visit's error", s.Done, err)
+	}
+	want = slices.Concat(in(c, runs(c)), in(k, runs(k)), in(c, runs(c)), []string{"visit " + k}, runs(k), back(k), []string{"leave " + k})
+	if !slices.Equal(r.calls, want) {
+		t.Errorf("calls with a failed visit\n got %q\nwant %q", r.calls, want)
+	}
+}
+
 // TestFilesFailure: a solution that answers wrongly on the second file in
 // round 2 stops there, on every file, and keeps its runs on the others; one
 // that fails to build never runs; one that fails its warm-up on the
@@ -541,8 +624,8 @@ func TestStatDataFiles(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "d.txt"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if total, err := StatDataFiles([]string{a, b}); err != nil || total != 13+26 {
-		t.Errorf("StatDataFiles(a, b) = %d, %v; want 39", total, err)
+	if total, largest, err := StatDataFiles([]string{a, b}); err != nil || total != 13+26 || largest != 26 {
+		t.Errorf("StatDataFiles(a, b) = %d, %d, %v; want 39, 26", total, largest, err)
 	}
 	for _, tt := range []struct {
 		paths []string
@@ -553,7 +636,7 @@ func TestStatDataFiles(t *testing.T) {
 		{[]string{a, filepath.Join(dir, "d.txt")}, "harness: " + filepath.Join(dir, "d.txt") + " is not a regular file"},
 		{[]string{a, b, dir + "/./a.txt"}, "harness: " + a + " and " + dir + "/./a.txt are the same file"},
 	} {
-		if _, err := StatDataFiles(tt.paths); err == nil || err.Error() != tt.err {
+		if _, _, err := StatDataFiles(tt.paths); err == nil || err.Error() != tt.err {
 			t.Errorf("StatDataFiles(%q) = %v\nwant %s", tt.paths, err, tt.err)
 		}
 	}

@@ -59,30 +59,31 @@ func parseMemAvailable(r io.Reader) (int64, error) {
 // is read or built: each must be a regular file with its expected answer
 // beside it (ExpectedPath; unlike LoadData, no reference aggregator
 // stands in, since it would read a large file on one core), and no file may
-// be given twice (under one name or two). It returns their total size in bytes.
-func StatDataFiles(paths []string) (int64, error) {
-	var total int64
+// be given twice (under one name or two). It returns their total size in
+// bytes, and the largest one's.
+func StatDataFiles(paths []string) (total, largest int64, err error) {
 	var seen []os.FileInfo
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return 0, fmt.Errorf("harness: %w", err)
+			return 0, 0, fmt.Errorf("harness: %w", err)
 		}
 		if !st.Mode().IsRegular() {
-			return 0, fmt.Errorf("harness: %s is not a regular file", p)
+			return 0, 0, fmt.Errorf("harness: %s is not a regular file", p)
 		}
 		if _, err := os.Stat(ExpectedPath(p)); err != nil {
-			return 0, fmt.Errorf("harness: %s has no expected answer beside it (cmd/gen writes one with the data): %w", p, err)
+			return 0, 0, fmt.Errorf("harness: %s has no expected answer beside it (cmd/gen writes one with the data): %w", p, err)
 		}
 		for i, o := range seen {
 			if os.SameFile(st, o) {
-				return 0, fmt.Errorf("harness: %s and %s are the same file", paths[i], p)
+				return 0, 0, fmt.Errorf("harness: %s and %s are the same file", paths[i], p)
 			}
 		}
 		seen = append(seen, st)
 		total += st.Size()
+		largest = max(largest, st.Size())
 	}
-	return total, nil
+	return total, largest, nil
 }
 
 // ErrFilesTooLarge is returned by CheckMemory when the data files do not
@@ -104,9 +105,13 @@ var ErrFilesTooLarge = errors.New("the data files do not fit in memory together"
 // process's mapping of a large file is counted as available too, so a
 // file that passes can still be pushed out. Data.Resident, read after
 // the files are loaded, tells what did stay (the CLI warns below
-// WellCached). There is no override: a run that would time the disk has
-// no use, and smaller files (100M rows: 1.4 GB classic, 1.7 GB 10k) have
-// the same work per line, the 1B-row files' fixed costs aside.
+// WellCached). A run that would time the disk has no use: the CLI then
+// takes the files one at a time (run files --one-at-a-time, where each
+// must fit, checked here with the largest one's size as total), or uses
+// smaller files (100M rows: 1.4 GB classic, 1.7 GB 10k), which have the
+// same work per line, the fixed costs of a run aside (on 2026-12-06 those
+// put step 27's 10k/classic ratio at 1.61x on 100M-row files and 1.66x
+// on the 1B-row ones, in the same hour).
 func CheckMemory(total int64, available func() (int64, error)) (int64, error) {
 	avail, err := available()
 	if err != nil {

@@ -146,6 +146,10 @@ const (
 const (
 	ScheduleRounds = "rounds"  // interleaved: one run of each solution a round
 	ScheduleInTurn = "in turn" // each solution's runs, then the next one's
+	// ScheduleOneFile is run files's rounds taken one file at a time
+	// (FilesOptions.Visit): before a file's runs, the files were dropped
+	// from the page cache and that one read back and held.
+	ScheduleOneFile = "rounds, one file at a time"
 )
 
 // BenchmarkName is the benchmark every result line belongs to; the

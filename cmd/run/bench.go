@@ -161,7 +161,7 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 			return err
 		}
 		defer stop()
-		held, data.LargePages = ok, large
+		held, data.LargePages = ok, harness.LargePagesText(large)
 	}
 	cache := pageCache(opts.FreshCache, held)
 	fmt.Fprintln(errOut)

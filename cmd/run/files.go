@@ -23,6 +23,10 @@ type filesOptions struct {
 	Out          string
 	FreshCache   bool
 	NoHold       bool
+	// OneAtATime keeps one file in the page cache at a time (see the
+	// command's help); filesRun turns it on when the files do not fit
+	// in memory together.
+	OneAtATime bool
 	// Command is the command line, recorded in the results.
 	Command string
 
@@ -38,6 +42,8 @@ type filesOptions struct {
 	Machine func(ctx context.Context) []harness.Config
 	// Available returns the memory available (harness.MemAvailable).
 	Available func() (int64, error)
+	// Drop drops a file from the page cache (harness.DropCached).
+	Drop func(path string) error
 }
 
 func newCmdFiles(io *ioStreams, command string, runF func(*filesOptions) error) *cobra.Command {
@@ -50,6 +56,7 @@ func newCmdFiles(io *ioStreams, command string, runF func(*filesOptions) error) 
 		Now:       time.Now,
 		Machine:   func(ctx context.Context) []harness.Config { return harness.MachineConfig(ctx, ".") },
 		Available: harness.MemAvailable,
+		Drop:      harness.DropCached,
 	}
 	cmd := &cobra.Command{
 		Use:   "files [flags] FILE FILE...",
@@ -65,13 +72,23 @@ Before anything is built, each FILE must have its expected answer beside
 it (FILE with .txt replaced by .out, as cmd/gen writes it; there is no
 reference aggregator here), and the files together must fit in the memory
 available: on Linux the MemAvailable of /proc/meminfo, which already counts
-the page cache they occupy. Larger files are refused (there is no
-override): the rounds would time the disk. 100M-row files (1.4 GB classic,
-1.7 GB 10k) give the ratio in a few minutes.
+the page cache they occupy. 100M-row files (1.4 GB classic, 1.7 GB 10k)
+give the ratio in a few minutes.
 
 Then, as run bench: each file is dropped from the page cache and read back
 (--fresh-cache, on by default on Linux) and held mapped by a "run hold"
 process until the end (--no-hold skips it); every solution is built once.
+
+Files that do not fit in memory together (the 1B-row classic and 10k
+files, 13.8 and 17.3 GB, on a machine with 24 GiB), are taken one at a
+time (--one-at-a-time, chosen by itself then, where --fresh-cache is on;
+without it they are refused, since the rounds would time the disk): each
+file is read once up front for its rows, then, before its runs, every file
+is dropped from the page cache and that one read back and held until the
+schedule moves on. The schedule is the same, so that happens once a round
+(and once for a file's warm-ups): a file's run and the first file's in the
+same round are then a read-back apart (10-30 s for a 1B-row file), not
+seconds. Each file must fit on its own.
 The schedule: the warm-up runs (--warmup per solution and file) pair by
 pair, files in the given order and solutions in order within a file; then
 --runs rounds, each running every (file, solution) pair once in that order,
@@ -104,6 +121,8 @@ Exits with status 1 if any solution failed.`,
 				return flagErrorf("--warmup must be at least 0, got %d", opts.Warmup)
 			case opts.Timeout < 0:
 				return flagErrorf("--timeout must not be negative, got %s", opts.Timeout)
+			case opts.OneAtATime && !opts.FreshCache:
+				return flagErrorf("--one-at-a-time drops the files from the page cache and reads them back: it needs --fresh-cache")
 			}
 			opts.Files = args
 			if runF != nil {
@@ -122,6 +141,7 @@ Exits with status 1 if any solution failed.`,
 	f.StringVar(&opts.Out, "out", "results/files", "directory for the raw results and files.md")
 	f.BoolVar(&opts.FreshCache, "fresh-cache", freshCacheDefault(), "drop each file from the page cache and read it back before timing (Linux, where it is the default; see run bench)")
 	f.BoolVar(&opts.NoHold, "no-hold", false, "do not keep each file mapped by a \"run hold\" process for the whole run (Linux; elsewhere they are never held)")
+	f.BoolVar(&opts.OneAtATime, "one-at-a-time", false, "keep one file in the page cache at a time: before a file's runs, drop every file and read that one back (needs --fresh-cache; chosen by itself when the files do not fit in memory together)")
 	return cmd
 }
 
@@ -131,25 +151,47 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 		return err
 	}
 	errOut := opts.IO.ErrOut
-	total, err := harness.StatDataFiles(opts.Files)
+	total, largest, err := harness.StatDataFiles(opts.Files)
 	if err != nil {
 		return err
 	}
-	avail, err := harness.CheckMemory(total, opts.Available)
-	if err != nil {
-		return err
+	oneAtATime := opts.OneAtATime
+	need := total
+	if oneAtATime {
+		need = largest
 	}
-	if avail < 0 {
+	avail, err := harness.CheckMemory(need, opts.Available)
+	switch {
+	case errors.Is(err, harness.ErrFilesTooLarge) && !oneAtATime && opts.FreshCache && largest <= avail:
+		oneAtATime = true
+		fmt.Fprintf(errOut, "Memory: the files take %s together, more than the %s available (MemAvailable), the largest %s: one file at a time (--one-at-a-time)\n",
+			harness.FormatBytes(float64(total)), harness.FormatBytes(float64(avail)), harness.FormatBytes(float64(largest)))
+	case err != nil:
+		return err
+	case avail < 0:
 		fmt.Fprintf(errOut, "Memory: the files take %s together; the memory available is unknown here (no %s), so that they fit is not checked\n",
 			harness.FormatBytes(float64(total)), harness.MemInfoPath)
-	} else {
+	case oneAtATime:
+		fmt.Fprintf(errOut, "Memory: the largest file takes %s, %s is available (MemAvailable); one file at a time\n", harness.FormatBytes(float64(largest)), harness.FormatBytes(float64(avail)))
+	default:
 		fmt.Fprintf(errOut, "Memory: the files take %s together, %s is available (MemAvailable)\n", harness.FormatBytes(float64(total)), harness.FormatBytes(float64(avail)))
 	}
 
-	// Each file is loaded, then held, before the next is read.
+	// Each file is loaded, then held, before the next is read; one at a
+	// time, each is only read here, and visit does the rest.
 	var data []harness.Data
 	held := !opts.NoHold
 	for _, file := range opts.Files {
+		if oneAtATime {
+			fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", file)
+			d, err := harness.LoadData(ctx, file)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
+			data = append(data, d)
+			continue
+		}
 		load := harness.LoadData
 		if opts.FreshCache {
 			load = harness.LoadFreshData
@@ -168,7 +210,7 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 				return err
 			}
 			defer stop()
-			held, d.LargePages = held && ok, large
+			held, d.LargePages = held && ok, harness.LargePagesText(large)
 		}
 		data = append(data, d)
 	}
@@ -184,9 +226,17 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 	}
 	defer cleanup()
 
+	var visit func(ctx context.Context, f int) (func(), float64, error)
+	schedule := harness.ScheduleRounds
+	if oneAtATime {
+		visit = func(ctx context.Context, f int) (func(), float64, error) {
+			return visitFile(ctx, opts, data, f, &held)
+		}
+		schedule = harness.ScheduleOneFile
+	}
 	config := append(opts.Machine(ctx),
 		harness.Config{Key: harness.KeyPageCache, Value: pageCache(opts.FreshCache, held)},
-		harness.Config{Key: harness.KeySchedule, Value: harness.ScheduleRounds},
+		harness.Config{Key: harness.KeySchedule, Value: schedule},
 		harness.Config{Key: harness.KeyCommand, Value: opts.Command},
 	)
 	host := "unknown"
@@ -214,7 +264,15 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 		Timeout:   opts.Timeout,
 		Config:    config,
 		Progress:  rep.Event,
+		Visit:     visit,
 		Record: func(s harness.FilesSuite) error {
+			// One file at a time, a holder that did not start at a visit
+			// is known only then.
+			for i, c := range s.Config {
+				if c.Key == harness.KeyPageCache {
+					s.Config[i].Value = pageCache(opts.FreshCache, held)
+				}
+			}
 			if err := harness.SaveFilesRaw(raw, s); err != nil {
 				return err
 			}
@@ -241,4 +299,37 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 		}
 	}
 	return nil
+}
+
+// visitFile makes data[f] the one file in the page cache for its runs
+// (run files --one-at-a-time, harness.FilesOptions.Visit): it drops every
+// file from the page cache, reads data[f] back and, unless --no-hold,
+// holds it mapped until the returned function is called. It reports on
+// stderr what it did, warns as run bench does when the file did not stay
+// cached or is mapped in small pages, and clears *held when a holder does
+// not start. It returns the share of the file the holder maps in 2 MiB
+// pages, negative when unknown.
+func visitFile(ctx context.Context, opts *filesOptions, data []harness.Data, f int, held *bool) (func(), float64, error) {
+	errOut := opts.IO.ErrOut
+	for _, d := range data {
+		if err := opts.Drop(d.Path); err != nil {
+			return nil, -1, err
+		}
+	}
+	path := data[f].Path
+	fmt.Fprintf(errOut, "  Dropped the files from the page cache; reading %s back\n", path)
+	d, err := harness.LoadData(ctx, path)
+	if err != nil {
+		return nil, -1, err
+	}
+	warnNotCached(errOut, d)
+	if opts.NoHold {
+		return func() {}, -1, nil
+	}
+	stop, ok, large, err := startHold(ctx, opts.Hold, path, errOut, "for its runs")
+	if err != nil {
+		return nil, -1, err
+	}
+	*held = *held && ok
+	return stop, large, nil
 }

@@ -35,6 +35,8 @@ func TestFilesFlags(t *testing.T) {
 				o.Files = []string{"a.txt", "b.txt", "c.txt"}
 			}},
 		{args: []string{"-r", "1", "b.txt", "a.txt"}, want: func(o *filesOptions) { o.Runs, o.Files = 1, []string{"b.txt", "a.txt"} }},
+		{args: []string{"--one-at-a-time", "--fresh-cache", "a.txt", "b.txt"}, want: func(o *filesOptions) { o.OneAtATime, o.FreshCache = true, true }},
+		{args: []string{"--one-at-a-time", "--fresh-cache=false", "a.txt", "b.txt"}, err: "--one-at-a-time drops the files from the page cache and reads them back: it needs --fresh-cache"},
 		{args: []string{}, err: "files needs at least two measurements FILEs to compare, got 0"},
 		{args: []string{"a.txt"}, err: "files needs at least two measurements FILEs to compare, got 1"},
 		{args: []string{"--runs", "0", "a.txt", "b.txt"}, err: "--runs must be at least 1, got 0"},
@@ -68,7 +70,7 @@ func TestFilesFlags(t *testing.T) {
 				Timeout: 20 * time.Minute, Out: "results/files", FreshCache: freshCacheDefault(),
 			}
 			tt.want(want)
-			got.IO, got.Runner, got.Build, got.Hold, got.Now, got.Machine, got.Available, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
+			got.IO, got.Runner, got.Build, got.Hold, got.Now, got.Machine, got.Available, got.Drop, got.Command = nil, nil, nil, nil, nil, nil, nil, nil, ""
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("options\n got %+v\nwant %+v", got, want)
 			}
@@ -220,6 +222,101 @@ func TestFilesRunFake(t *testing.T) {
 	// round 2: 1.80× in every round.
 	if !strings.Contains(stdout.String(), "1.80× (1.80–1.80) wall, 1.80× (1.80–1.80) user, slower in 3 of 3 rounds") {
 		t.Errorf("stdout lacks 01-naive's ratio:\n%s", stdout)
+	}
+}
+
+// Files that do not fit in memory together, with --fresh-cache, are taken
+// one at a time: before each file's runs every file is dropped and that one
+// read back and held, once for the warm-ups and then once a round; the
+// raw file and the report say so. With --fresh-cache=false they are
+// refused (TestFilesRefused); so are files of which even the largest does
+// not fit.
+func TestFilesOneAtATime(t *testing.T) {
+	dir := t.TempDir()
+	runner := &filesFakeRunner{}
+	var built []string
+	opts, files, stdout, stderr := fakeFilesOptions(t, dir, runner, &built)
+	var total, largest int64
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += st.Size()
+		largest = max(largest, st.Size())
+	}
+	opts.FreshCache = true
+	opts.Solutions = "0[12]-*"
+	opts.Available = func() (int64, error) { return total - 1, nil }
+	opts.Drop = func(path string) error {
+		runner.calls = append(runner.calls, "drop "+filepath.Base(path))
+		return nil
+	}
+	shares := []float64{0.99, 0.98, 0.61, 0.97, 0.99, 0.98} // per visit: c, k, c, k, c, k
+	opts.Hold = func(_ context.Context, file string) (func() error, float64, error) {
+		name := filepath.Base(file)
+		runner.calls = append(runner.calls, "hold "+name)
+		large := shares[0]
+		shares = shares[1:]
+		return func() error { runner.calls = append(runner.calls, "stop "+name); return nil }, large, nil
+	}
+	if err := filesRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	c, k := "m1k-classic.txt", "m1k-10k.txt"
+	in := func(f string, sols ...string) []string {
+		l := []string{"drop " + c, "drop " + k, "hold " + f}
+		for _, s := range sols {
+			l = append(l, f+" "+s)
+		}
+		return append(l, "stop "+f)
+	}
+	want := slices.Concat(
+		in(c, "01-naive", "02-par"), in(k, "01-naive", "02-par"), // warm-ups
+		in(c, "01-naive", "02-par"), []string{"drop " + c, "drop " + k, "hold " + k, k + " 01-naive", k + " 02-par"}, // round 1
+		[]string{k + " 02-par", k + " 01-naive", "stop " + k}, in(c, "02-par", "01-naive", "01-naive", "02-par"), // rounds 2 and 3
+		in(k, "01-naive", "02-par"),
+	)
+	if !slices.Equal(runner.calls, want) {
+		t.Errorf("calls\n got %q\nwant %q", runner.calls, want)
+	}
+	if len(shares) != 0 {
+		t.Errorf("%d holders fewer than planned", len(shares))
+	}
+	clean := func(s string) string { return strings.ReplaceAll(s, dir, "$TMP") }
+	golden(t, "files-one.stderr", clean(stderr.String()))
+	golden(t, "files-one.stdout", clean(stdout.String()))
+	raw, err := os.ReadFile(filepath.Join(opts.Out, "files-2026-12-06T053000Z-box.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "files-one.raw", clean(string(raw)))
+	for _, line := range []string{"schedule: rounds, one file at a time\n", "page-cache: fresh, held\n", "# onebrc file=$TMP/data/m1k-classic.txt large-pages: 61.0%\n"} {
+		if !strings.Contains(clean(string(raw)), line) {
+			t.Errorf("raw file lacks %q", line)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(opts.Out, "files.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "files-one.md", clean(string(md)))
+
+	// Even the largest file does not fit: refused, nothing built.
+	runner.calls, built = nil, nil
+	opts.Available = func() (int64, error) { return largest - 1, nil }
+	opts.Out = filepath.Join(dir, "refused")
+	if err := filesRun(context.Background(), opts); !errors.Is(err, harness.ErrFilesTooLarge) || len(built) != 0 || len(runner.calls) != 0 {
+		t.Errorf("filesRun with room for no file = %v, built %q, calls %q; want ErrFilesTooLarge and nothing done", err, built, runner.calls)
+	}
+	// Asked for, one at a time even where the files fit together.
+	runner.calls = nil
+	opts.Available = func() (int64, error) { return 8 << 30, nil }
+	opts.OneAtATime = true
+	opts.Out = filepath.Join(dir, "asked")
+	shares = []float64{-1, -1, -1, -1, -1, -1}
+	if err := filesRun(context.Background(), opts); err != nil || !slices.Equal(runner.calls, want) {
+		t.Errorf("filesRun --one-at-a-time = %v, calls\n got %q\nwant %q", err, runner.calls, want)
 	}
 }
 

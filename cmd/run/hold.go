@@ -33,21 +33,21 @@ type holdFunc func(ctx context.Context, file string) (stop func() error, large f
 // holder tells; below harness.WellMappedLarge it warns that mapping steps
 // will run slower than on a file read back into large folios. It returns
 // the function that lets the file go, warning on errOut if that fails
-// while ctx is still live, whether the file is held, and the share the
-// holder maps in 2 MiB pages as the harness records it
-// (harness.LargePagesText: "" when unknown or not held); a holder that
-// does not start is reported, not an error, unless ctx is done.
-func startHold(ctx context.Context, hold holdFunc, file string, errOut io.Writer, until string) (stop func(), held bool, largePages string, err error) {
+// while ctx is still live, whether the file is held, and the share of it
+// the holder maps in 2 MiB pages (negative when unknown or not held); a
+// holder that does not start is reported, not an error, unless ctx is
+// done.
+func startHold(ctx context.Context, hold holdFunc, file string, errOut io.Writer, until string) (stop func(), held bool, large float64, err error) {
 	if hold == nil {
-		return func() {}, false, "", nil
+		return func() {}, false, -1, nil
 	}
 	release, large, err := hold(ctx, file)
 	switch {
 	case ctx.Err() != nil:
-		return func() {}, false, "", ctx.Err()
+		return func() {}, false, -1, ctx.Err()
 	case err != nil:
 		fmt.Fprintf(errOut, "  Not holding %s mapped: %v\n", file, err)
-		return func() {}, false, "", nil
+		return func() {}, false, -1, nil
 	}
 	if large < 0 {
 		fmt.Fprintf(errOut, "  Holding %s mapped %s (run hold)\n", file, until)
@@ -61,7 +61,7 @@ func startHold(ctx context.Context, hold holdFunc, file string, errOut io.Writer
 		if err := release(); err != nil && ctx.Err() == nil {
 			fmt.Fprintf(errOut, "Warning: %v\n", err)
 		}
-	}, true, harness.LargePagesText(large), nil
+	}, true, large, nil
 }
 
 // pageCache returns the value of the page-cache key (harness.KeyPageCache)
