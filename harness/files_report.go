@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -29,6 +30,14 @@ type RoundRatios struct {
 	// Slower is the number of rounds in which the file's wall time was
 	// longer than the base file's.
 	Slower int
+	// Fastest is the file's shortest wall time over those rounds divided
+	// by the base file's shortest. Where the noise is interference that
+	// only slows runs down (the neighbours of a shared VM, which on this
+	// project's VM moved a 1B-row 10k run from 3.7 to 7.6 s within one run
+	// of files), the two fastest runs are the least disturbed, and their
+	// quotient is the estimate that noise moves least; the round by round
+	// ratios, which pair runs a minute apart, take its swings whole.
+	Fastest float64
 }
 
 // CompareRounds returns how other's runs on a data file compare with
@@ -57,6 +66,10 @@ func CompareRounds(base, other Result) (r RoundRatios, ok bool) {
 	users, r.HasUser = roundRatios(base.Runs, other.Runs, n, runUser)
 	r.Rounds = n
 	r.Wall, r.WallMin, r.WallMax = median(walls), slices.Min(walls), slices.Max(walls)
+	fastest := func(runs []Run) time.Duration {
+		return slices.MinFunc(runs[:n], func(a, b Run) int { return cmp.Compare(a.Wall, b.Wall) }).Wall
+	}
+	r.Fastest = fastest(other.Runs).Seconds() / fastest(base.Runs).Seconds()
 	if r.HasUser {
 		r.User, r.UserMin, r.UserMax = median(users), slices.Min(users), slices.Max(users)
 	}
@@ -151,10 +164,10 @@ func WriteFilesReport(w io.Writer, s FilesSuite, opt FilesReportOptions) error {
 	}
 	for i, rows := range filesRows(s) {
 		fmt.Fprintf(&b, "\n## %s\n\n", solutionCell(s.Solutions()[i]))
-		writeRow(&b, []string{"file", "runs", "wall (median)", "user (median)", "wall / (1), by round", "user / (1), by round", "slower in"})
-		writeRow(&b, []string{"---", "---:", "---:", "---:", "---:", "---:", "---:"})
+		writeRow(&b, []string{"file", "runs", "wall (median)", "user (median)", "wall / (1), by round", "user / (1), by round", "slower in", "fastest / (1)"})
+		writeRow(&b, []string{"---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"})
 		for k, r := range rows {
-			cells := []string{fmt.Sprintf("(%d) `%s`", k+1, r.path), "—", "—", "—", "", "", ""}
+			cells := []string{fmt.Sprintf("(%d) `%s`", k+1, r.path), "—", "—", "—", "", "", "", ""}
 			switch {
 			case r.res.Failure != "":
 				cells[1] = "✗"
@@ -162,13 +175,14 @@ func WriteFilesReport(w io.Writer, s FilesSuite, opt FilesReportOptions) error {
 				cells[1], cells[2], cells[3] = fmt.Sprint(r.sum.Runs), FormatSeconds(r.sum.Median), FormatSeconds(r.sum.User)
 			}
 			if k > 0 {
-				cells[4], cells[5], cells[6] = "—", "—", "—"
+				cells[4], cells[5], cells[6], cells[7] = "—", "—", "—", "—"
 				if q := r.ratio; r.ratioOK {
 					cells[4] = "**" + formatRatios(q.Wall, q.WallMin, q.WallMax) + "**"
 					if q.HasUser {
 						cells[5] = formatRatios(q.User, q.UserMin, q.UserMax)
 					}
 					cells[6] = fmt.Sprintf("%d of %d rounds", q.Slower, q.Rounds)
+					cells[7] = fmt.Sprintf("%.2f×", q.Fastest)
 				}
 			}
 			writeRow(&b, cells)
@@ -192,6 +206,10 @@ How to read it:
   pair them. **user** is the same for user CPU time.
 - **slower in**: in how many rounds the file's run took longer than the first
   file's.
+- **fastest / (1)**: the solution's fastest wall time on the file divided by
+  its fastest on the first file. Interference from other programs only slows
+  runs down, so the fastest runs are the least disturbed: where the rounds'
+  ratios spread widely, this is the figure that such noise moves least.
 - Every run, warm-ups included, printed exactly the file's expected answer. ✗
   marks a failure (see Failures): the solution ran no more, on any file, and
   its runs on the other files up to then are kept.
@@ -293,7 +311,7 @@ func WriteFilesSummary(w io.Writer, s FilesSuite) {
 				if q.HasUser {
 					line += fmt.Sprintf(", %s user", formatRatios(q.User, q.UserMin, q.UserMax))
 				}
-				line += fmt.Sprintf(", slower in %d of %d rounds", q.Slower, q.Rounds)
+				line += fmt.Sprintf(", slower in %d of %d rounds, fastest/fastest %.2f×", q.Slower, q.Rounds, q.Fastest)
 			}
 			fmt.Fprintln(w, strings.TrimRight(line, " "))
 		}

@@ -356,7 +356,7 @@ func TestFilesFailure(t *testing.T) {
 		"  ✗ 03-broken failed on every file: harness: build 03-broken: build failed: exit status 1; ./main.go:3:1: syntax error: non-declaration statement outside function body\n",
 		"  ✗ 02-bad failed on data/b.txt: timed run 2: wrong output: output differs",
 		"    data/b.txt  ✗ failed\n",
-		"    data/c.txt  wall   1.000 s  user   1.900 s  2 runs  1.00× (1.00–1.00) wall, 1.00× (1.00–1.00) user, slower in 0 of 1 rounds\n",
+		"    data/c.txt  wall   1.000 s  user   1.900 s  2 runs  1.00× (1.00–1.00) wall, 1.00× (1.00–1.00) user, slower in 0 of 1 rounds, fastest/fastest 1.00×\n",
 	} {
 		if !strings.Contains(sum.String(), line) {
 			t.Errorf("summary lacks %q:\n%s", line, &sum)
@@ -428,14 +428,21 @@ func TestCompareRounds(t *testing.T) {
 		// Wall ratios by round 1.5, 1.25, 2.2, 1.0: median (1.25+1.5)/2
 		// = 1.375, min 1.0, max 2.2; slower in rounds 1-3 (3.0 = 3.0 in
 		// round 4 is not slower). User ratios 2, 1, 3, 1.5: median 1.75.
-		// The medians' quotient would be 4.0/2.75 = 1.45.
-		{"four rounds", base, other, RoundRatios{Rounds: 4, Wall: 1.375, WallMin: 1, WallMax: 2.2, User: 1.75, UserMin: 1, UserMax: 3, HasUser: true, Slower: 3}, true},
+		// The medians' quotient would be 4.0/2.75 = 1.45. Fastest: 3.0
+		// (rounds 1 and 4) over 2.0 (round 1), 1.5.
+		{"four rounds", base, other, RoundRatios{Rounds: 4, Wall: 1.375, WallMin: 1, WallMax: 2.2, User: 1.75, UserMin: 1, UserMax: 3, HasUser: true, Slower: 3, Fastest: 1.5}, true},
 		// The first three rounds only (other stopped): 1.5, 1.25, 2.2.
-		{"other stopped", base, Result{Runs: other.Runs[:3]}, RoundRatios{Rounds: 3, Wall: 1.5, WallMin: 1.25, WallMax: 2.2, User: 2, UserMin: 1, UserMax: 3, HasUser: true, Slower: 3}, true},
-		// Faster in every round: 0.5 and 0.8.
+		// Fastest 3.0 over 2.0.
+		{"other stopped", base, Result{Runs: other.Runs[:3]}, RoundRatios{Rounds: 3, Wall: 1.5, WallMin: 1.25, WallMax: 2.2, User: 2, UserMin: 1, UserMax: 3, HasUser: true, Slower: 3, Fastest: 1.5}, true},
+		// Base stopped after round 1 (2.0): other's fastest of round 1
+		// only, 3.0, not its 3.0 of round 4; a base whose fastest run is
+		// in a round other lacks is left out the same way.
+		{"base stopped", Result{Runs: runsOf([2]float64{2.5, 1}, [2]float64{2.0, 1})}, Result{Runs: runsOf([2]float64{4.0, 2})},
+			RoundRatios{Rounds: 1, Wall: 1.6, WallMin: 1.6, WallMax: 1.6, User: 2, UserMin: 2, UserMax: 2, HasUser: true, Slower: 1, Fastest: 1.6}, true},
+		// Faster in every round: 0.5 and 0.8; fastest 1 over 2.
 		{"faster", Result{Runs: runsOf([2]float64{2, 1}, [2]float64{5, 1})}, Result{Runs: runsOf([2]float64{1, 1}, [2]float64{4, 2})},
-			RoundRatios{Rounds: 2, Wall: 0.65, WallMin: 0.5, WallMax: 0.8, User: 1.5, UserMin: 1, UserMax: 2, HasUser: true}, true},
-		{"no user time", Result{Runs: runsOf([2]float64{2, 0})}, Result{Runs: runsOf([2]float64{3, 1})}, RoundRatios{Rounds: 1, Wall: 1.5, WallMin: 1.5, WallMax: 1.5, Slower: 1}, true},
+			RoundRatios{Rounds: 2, Wall: 0.65, WallMin: 0.5, WallMax: 0.8, User: 1.5, UserMin: 1, UserMax: 2, HasUser: true, Fastest: 0.5}, true},
+		{"no user time", Result{Runs: runsOf([2]float64{2, 0})}, Result{Runs: runsOf([2]float64{3, 1})}, RoundRatios{Rounds: 1, Wall: 1.5, WallMin: 1.5, WallMax: 1.5, Slower: 1, Fastest: 1.5}, true},
 		{"failed", base, Result{Failure: "boom"}, RoundRatios{}, false},
 		{"no rounds", Result{}, other, RoundRatios{}, false},
 		{"zero wall", Result{Runs: runsOf([2]float64{0, 1})}, other, RoundRatios{}, false},
@@ -445,7 +452,8 @@ func TestCompareRounds(t *testing.T) {
 		near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 		same := got.Rounds == tt.want.Rounds && got.Slower == tt.want.Slower && got.HasUser == tt.want.HasUser &&
 			near(got.Wall, tt.want.Wall) && near(got.WallMin, tt.want.WallMin) && near(got.WallMax, tt.want.WallMax) &&
-			near(got.User, tt.want.User) && near(got.UserMin, tt.want.UserMin) && near(got.UserMax, tt.want.UserMax)
+			near(got.User, tt.want.User) && near(got.UserMin, tt.want.UserMin) && near(got.UserMax, tt.want.UserMax) &&
+			near(got.Fastest, tt.want.Fastest)
 		if ok != tt.ok || !same {
 			t.Errorf("%s: CompareRounds = %+v, %v; want %+v, %v", tt.name, got, ok, tt.want, tt.ok)
 		}
@@ -461,16 +469,17 @@ func TestFilesReport(t *testing.T) {
 	// 1.8333, 4.4/2.5 = 1.76; median 1.7917, slower in all three.
 	// 25-adaptive, numbered against classic: 3.4/2.4 = 1.4167, 4.8/3.7 =
 	// 1.2973, 3.1/2.4 = 1.2917; median 1.2973. User is 1.9 × wall in
-	// every run, so its ratios are the same.
+	// every run, so its ratios are the same. Fastest over fastest: 4.3/2.4
+	// for the first, 3.1/2.4 for the second.
 	for _, tt := range []struct {
-		sol, file          int
-		wall, lo, hi, user float64
+		sol, file                   int
+		wall, lo, hi, user, fastest float64
 	}{
-		{0, 1, 4.3 / 2.4, 4.4 / 2.5, 6.6 / 3.6, 4.3 / 2.4},
-		{1, 2, 4.8 / 3.7, 3.1 / 2.4, 3.4 / 2.4, 4.8 / 3.7},
+		{0, 1, 4.3 / 2.4, 4.4 / 2.5, 6.6 / 3.6, 4.3 / 2.4, 4.3 / 2.4},
+		{1, 2, 4.8 / 3.7, 3.1 / 2.4, 3.4 / 2.4, 4.8 / 3.7, 3.1 / 2.4},
 	} {
 		q, ok := CompareRounds(s.Files[0].Results[tt.sol], s.Files[tt.file].Results[tt.sol])
-		if !ok || q.Rounds != 3 || q.Slower != 3 || !near(q.Wall, tt.wall) || !near(q.WallMin, tt.lo) || !near(q.WallMax, tt.hi) || !near(q.User, tt.user) {
+		if !ok || q.Rounds != 3 || q.Slower != 3 || !near(q.Wall, tt.wall) || !near(q.WallMin, tt.lo) || !near(q.WallMax, tt.hi) || !near(q.User, tt.user) || !near(q.Fastest, tt.fastest) {
 			t.Errorf("solution %d, file %d: %+v, %v; want wall %.4f (%.4f–%.4f) in 3 rounds, slower in 3", tt.sol, tt.file, q, ok, tt.wall, tt.lo, tt.hi)
 		}
 	}
