@@ -678,3 +678,28 @@ Round 1/2
 		t.Errorf("progress\n%s\nwant\n%s", &b, want)
 	}
 }
+
+// TestOtherDataFiles: the .txt files with a .out beside them, but those
+// kept (by any name), in name order; not a .txt without its .out, an
+// .out alone, another extension or a directory.
+func TestOtherDataFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"b.txt", "b.out", "a.txt", "a.out", "k.txt", "k.out", "lone.txt", "only.out", "m.csv", "m.out"} {
+		writeTemp(t, dir, name, "Hamburg;12.0\n")
+	}
+	if err := os.Mkdir(filepath.Join(dir, "d.txt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeTemp(t, dir, "d.out", "{}\n")
+	keep := filepath.Join(t.TempDir(), "alias") // another name for k.txt
+	if err := os.Symlink(filepath.Join(dir, "k.txt"), keep); err != nil {
+		t.Fatal(err)
+	}
+	got, err := OtherDataFiles(dir, []string{keep, filepath.Join(dir, "gone.txt")})
+	if want := []string{filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("OtherDataFiles = %q, %v; want %q", got, err, want)
+	}
+	if _, err := OtherDataFiles(filepath.Join(dir, "none"), nil); err == nil {
+		t.Errorf("OtherDataFiles of a missing directory: no error")
+	}
+}

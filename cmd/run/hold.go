@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/onebrc/onebrc/harness"
 	"github.com/spf13/cobra"
@@ -95,4 +98,37 @@ func holdRun(ios *ioStreams, file string) error {
 	}
 	io.Copy(io.Discard, ios.In)
 	return release()
+}
+
+// dropOtherData drops from the page cache the data files beside files
+// (harness.OtherDataFiles, in each one's directory) and says so on errOut:
+// run bench and run files call it with --fresh-cache before they read
+// their files back, so that another large data file left in the cache
+// does not leave the kernel too few free 2 MiB blocks for them (the
+// README, "Small folios").
+func dropOtherData(errOut io.Writer, drop func(string) error, files []string) error {
+	var others []string
+	var dirs []string
+	for _, f := range files {
+		dir := filepath.Dir(f)
+		if slices.Contains(dirs, dir) {
+			continue
+		}
+		dirs = append(dirs, dir)
+		o, err := harness.OtherDataFiles(dir, files)
+		if err != nil {
+			return err
+		}
+		others = append(others, o...)
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	fmt.Fprintf(errOut, "Dropping the other data files from the page cache too (--fresh-cache), so that the files read back find free 2 MiB blocks: %s\n", strings.Join(others, ", "))
+	for _, o := range others {
+		if err := drop(o); err != nil {
+			return err
+		}
+	}
+	return nil
 }

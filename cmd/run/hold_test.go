@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +114,37 @@ func TestPageCache(t *testing.T) {
 		if got := pageCache(c.fresh, c.held); got != c.want {
 			t.Errorf("pageCache(fresh=%v, held=%v) = %q, want %q", c.fresh, c.held, got, c.want)
 		}
+	}
+}
+
+// TestDropOtherData: the data files beside the given ones are dropped,
+// each directory listed once, and stderr names them; none, nothing said;
+// a drop that fails stops it.
+func TestDropOtherData(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a", "b", "c"} {
+		mustWrite(t, filepath.Join(dir, n+".txt"), "Hamburg;12.0\n")
+		mustWrite(t, filepath.Join(dir, n+".out"), "{Hamburg=12.0/12.0/12.0}\n")
+	}
+	a, b, c := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt"), filepath.Join(dir, "c.txt")
+	var dropped []string
+	drop := func(p string) error { dropped = append(dropped, p); return nil }
+	var errOut bytes.Buffer
+	if err := dropOtherData(&errOut, drop, []string{a, c}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(dropped, []string{b}) {
+		t.Errorf("dropped %q, want %q", dropped, []string{b})
+	}
+	if want := "Dropping the other data files from the page cache too (--fresh-cache), so that the files read back find free 2 MiB blocks: " + b + "\n"; errOut.String() != want {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
+	}
+	dropped, errOut = nil, bytes.Buffer{}
+	if err := dropOtherData(&errOut, drop, []string{a, b, c}); err != nil || dropped != nil || errOut.Len() != 0 {
+		t.Errorf("nothing else beside them: %v, dropped %q, stderr %q", err, dropped, errOut.String())
+	}
+	boom := errors.New("boom")
+	if err := dropOtherData(&errOut, func(string) error { return boom }, []string{a}); !errors.Is(err, boom) {
+		t.Errorf("a failed drop: %v, want it returned", err)
 	}
 }

@@ -93,7 +93,7 @@ func TestBenchFlags(t *testing.T) {
 			}
 			want := &benchOptions{File: "data/measurements.txt", Warmup: -1, Timeout: 20 * time.Minute, MaxTime: time.Minute, Out: "results", SolutionsDir: "solutions", OwnModules: ownModulesDefault(), FreshCache: freshCacheDefault(), Interleave: true}
 			tt.want(want)
-			got.IO, got.Runner, got.Build, got.Floor, got.Hold, got.Now, got.Machine, got.Command = nil, nil, nil, nil, nil, nil, nil, ""
+			got.IO, got.Runner, got.Build, got.Floor, got.Hold, got.Now, got.Machine, got.Drop, got.Command = nil, nil, nil, nil, nil, nil, nil, nil, ""
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("options\n got %+v\nwant %+v", got, want)
 			}
