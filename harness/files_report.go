@@ -35,8 +35,8 @@ type RoundRatios struct {
 	// only slows runs down (the neighbours of a shared VM, which on this
 	// project's VM moved a 1B-row 10k run from 3.7 to 7.6 s within one run
 	// of files), the two fastest runs are the least disturbed, and their
-	// quotient is the estimate that noise moves least; the round by round
-	// ratios, which pair runs a minute apart, take its swings whole.
+	// quotient is the estimate that noise moves least; each round's ratio
+	// takes whatever disturbed either of its two runs.
 	Fastest float64
 }
 

@@ -111,9 +111,10 @@ var ErrFilesTooLarge = errors.New("the data files do not fit in memory together"
 // takes the files one at a time (run files --one-at-a-time, where each
 // must fit, checked here with the largest one's size as total), or uses
 // smaller files (100M rows: 1.4 GB classic, 1.7 GB 10k), which have the
-// same work per line, the fixed costs of a run aside (on 2026-12-06 those
-// put step 27's 10k/classic ratio at 1.61x on 100M-row files and 1.66x
-// on the 1B-row ones, in the same hour).
+// same work per line, the fixed costs of a run aside (on 2026-12-06 step
+// 27's 10k/classic ratio was 1.61x on 100M-row files, and 1.67x by the
+// fastest runs, 1.75x by the rounds, on the 1B-row ones half an hour
+// later: results/files/).
 func CheckMemory(total int64, available func() (int64, error)) (int64, error) {
 	avail, err := available()
 	if err != nil {

@@ -98,12 +98,13 @@ On Linux --file is first dropped from the page cache and read back
 folios where memory is free; the other data files beside it (the .txt
 files with their .out) are dropped as well, since a large one left in the
 cache would leave too few free 2 MiB blocks, and the file would come back
-partly in small folios, which the mapping steps read up to 2.9x slower. For the whole run a process of its own
-("run hold") keeps every page of it mapped, so that the file stays in the
-page cache as it was at the start: a kernel that reclaims file pages
-nobody maps (this project's VM runs such a DAMON scheme, see the README)
-would otherwise evict it while the slow steps run, and the later steps
-would find it in a different state.
+partly in small folios, which the mapping steps read up to 2.9x slower.
+For the whole run a process of its own ("run hold") keeps every page of
+it mapped, so that the file stays in the page cache as it was at the
+start: a kernel that reclaims file pages nobody maps (this project's VM
+runs such a DAMON scheme, see the README) would otherwise evict it while
+the slow steps run, and the later steps would find it in a different
+state.
 
 Exits with status 1 if any solution failed.`,
 		Example: "  run bench --file data/measurements-10M-classic-seed1.txt\n  run bench --solutions '0[89]-*' --runs 20\n  run bench --profile --max-time 20s",

@@ -70,10 +70,11 @@ the files alternate, so a round meets the machine at one speed.
 
 Before anything is built, each FILE must have its expected answer beside
 it (FILE with .txt replaced by .out, as cmd/gen writes it; there is no
-reference aggregator here), and the files together must fit in the memory
-available: on Linux the MemAvailable of /proc/meminfo, which already counts
-the page cache they occupy. 100M-row files (1.4 GB classic, 1.7 GB 10k)
-give the ratio in a few minutes.
+reference aggregator here), and the files should fit in the memory
+available together (on Linux the MemAvailable of /proc/meminfo, which
+already counts the page cache they occupy; for files that do not, see
+below). 100M-row files (1.4 GB classic, 1.7 GB 10k) give the ratio in a
+few minutes.
 
 Then, as run bench: each file is dropped from the page cache and read back
 (--fresh-cache, on by default on Linux; the other data files beside them
@@ -81,7 +82,7 @@ are dropped too) and held mapped by a "run hold" process until the end
 (--no-hold skips it); every solution is built once.
 
 Files that do not fit in memory together (the 1B-row classic and 10k
-files, 13.8 and 17.3 GB, on a machine with 24 GiB), are taken one at a
+files, 13.8 and 17.3 GB, on a machine with 24 GiB) are taken one at a
 time (--one-at-a-time, chosen by itself then, where --fresh-cache is on;
 without it they are refused, since the rounds would time the disk): each
 file is read once up front for its rows, then, before its runs, every file
@@ -90,6 +91,7 @@ schedule moves on. The schedule is the same, so that happens once a round
 (and once for a file's warm-ups): a file's run and the first file's in the
 same round are then a read-back apart (10-30 s for a 1B-row file), not
 seconds. Each file must fit on its own.
+
 The schedule: the warm-up runs (--warmup per solution and file) pair by
 pair, files in the given order and solutions in order within a file; then
 --runs rounds, each running every (file, solution) pair once in that order,
