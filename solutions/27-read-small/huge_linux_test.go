@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestNewSlots: the slots start on a huge-page boundary, are zero, and
@@ -62,4 +65,60 @@ func vmFlags(a uintptr) (string, error) {
 		return "", err
 	}
 	return "", fmt.Errorf("/proc/self/smaps: no mapping holds %#x", a)
+}
+
+// TestNewSlotsReused: slots allocated from memory the Go heap used before,
+// which it zeroes (touching every page in 4 KiB) before it hands it out,
+// have no resident page once newSlots returns (adviseHuge gave them back,
+// so that the first writes map huge pages). It first checks that the heap
+// does hand out such memory after the churn below: a plain allocation of
+// the same size is resident.
+func TestNewSlotsReused(t *testing.T) {
+	size := unsafe.Sizeof(slotArray{}) + hugePage
+	churn := func() {
+		for range 4 {
+			b := make([]byte, 2*size)
+			for i := 0; i < len(b); i += 4096 {
+				b[i] = 1
+			}
+			runtime.KeepAlive(b)
+		}
+		runtime.GC()
+	}
+	churn()
+	plain := make([]byte, size)
+	if n, err := residentPages(unsafe.Pointer(&plain[0]), size); err != nil {
+		t.Fatal(err)
+	} else if n == 0 {
+		t.Skip("the heap handed out fresh memory here: nothing to give back")
+	}
+	runtime.KeepAlive(plain)
+	plain = nil
+	churn()
+	s := newSlots()
+	n, err := residentPages(unsafe.Pointer(s), unsafe.Sizeof(*s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d pages of the slots resident after newSlots, want 0", n)
+	}
+	if s.entries[12345] != (entry{}) || s.tails[tableSize-1] != (tail{}) {
+		t.Errorf("slots not zero after newSlots")
+	}
+}
+
+// residentPages counts the pages of [p, p+n) in memory (mincore); p must
+// be page-aligned.
+func residentPages(p unsafe.Pointer, n uintptr) (int, error) {
+	pages := (n + 4095) / 4096
+	vec := make([]byte, pages)
+	if _, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(p), n, uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		return 0, fmt.Errorf("mincore: %w", errno)
+	}
+	count := 0
+	for _, v := range vec {
+		count += int(v & 1)
+	}
+	return count, nil
 }

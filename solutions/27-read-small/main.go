@@ -771,16 +771,17 @@ const hugePage = 2 << 20
 // newSlots returns a zeroed array of slots that starts at a multiple of
 // hugePage, and asks the kernel to back it with huge pages. It allocates
 // hugePage bytes more than it needs from the Go heap, where an allocation
-// this large gets pages of its own, fresh from the system and not yet
-// touched, and keeps the aligned part: the array points into the
-// allocation, which the garbage collector keeps alive through it. The
-// advice (adviseHuge) comes before the first write, so the first fault in
-// each 2 MiB maps a huge page. In a process that has freed memory before
-// (a test), the heap may hand out pages it used and zeroed already: they
-// stay small until the kernel's khugepaged merges them, if it does. The
-// advice is only that: where the kernel has no transparent huge pages, or
-// none free, the slots live in small pages as in step 19. The allocation
-// holds no pointers, so the collector never scans it.
+// this large gets pages of its own, and keeps the aligned part: the array
+// points into the allocation, which the garbage collector keeps alive
+// through it. The advice (adviseHuge) comes before the first write, so
+// the first fault in each 2 MiB maps a huge page. The heap's pages are
+// usually fresh from the system and untouched, but where it had used them
+// before it zeroes them first, touching every page in 4 KiB: adviseHuge
+// gives those back too (steps 20 to 26 kept them, and such a table stayed
+// in small pages, 18 MiB of them; see README.md). The advice is only
+// that: where the kernel has no transparent huge pages, or none free, the
+// slots live in small pages as in step 19. The allocation holds no
+// pointers, so the collector never scans it.
 func newSlots() *slotArray {
 	const size = unsafe.Sizeof(slotArray{})
 	buf := make([]byte, size+hugePage)
