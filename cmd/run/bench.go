@@ -149,20 +149,15 @@ func benchRun(ctx context.Context, opts *benchOptions) error {
 		return err
 	}
 	errOut := opts.IO.ErrOut
-	load := harness.LoadData
 	if opts.FreshCache {
 		if err := dropOtherData(errOut, opts.Drop, []string{opts.File}); err != nil {
 			return err
 		}
-		load = harness.LoadFreshData
-		fmt.Fprintf(errOut, "Dropping %s from the page cache (--fresh-cache)\n", opts.File)
 	}
-	fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", opts.File)
-	data, err := load(ctx, opts.File)
+	data, err := loadData(ctx, errOut, opts.File, opts.FreshCache)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", data.Size.Rows, harness.FormatBytes(float64(data.Size.Bytes)), data.Stations, data.ExpectedFrom)
 	warnNotCached(errOut, data)
 	held := false
 	if !opts.NoHold {

@@ -190,27 +190,14 @@ func filesRun(ctx context.Context, opts *filesOptions) error {
 	var data []harness.Data
 	held := !opts.NoHold
 	for _, file := range opts.Files {
-		if oneAtATime {
-			fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", file)
-			d, err := harness.LoadData(ctx, file)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
-			data = append(data, d)
-			continue
-		}
-		load := harness.LoadData
-		if opts.FreshCache {
-			load = harness.LoadFreshData
-			fmt.Fprintf(errOut, "Dropping %s from the page cache (--fresh-cache)\n", file)
-		}
-		fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", file)
-		d, err := load(ctx, file)
+		d, err := loadData(ctx, errOut, file, opts.FreshCache && !oneAtATime)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
+		if oneAtATime {
+			data = append(data, d)
+			continue
+		}
 		warnNotCached(errOut, d)
 		if !opts.NoHold {
 			stop, ok, large, err := startHold(ctx, opts.Hold, file, errOut, "until the end")

@@ -132,3 +132,21 @@ func dropOtherData(errOut io.Writer, drop func(string) error, files []string) er
 	}
 	return nil
 }
+
+// loadData reads what the harness needs to know about file
+// (harness.LoadData; harness.LoadFreshData when fresh, which drops it from
+// the page cache first) and says on errOut what it does and what it found.
+func loadData(ctx context.Context, errOut io.Writer, file string, fresh bool) (harness.Data, error) {
+	load := harness.LoadData
+	if fresh {
+		load = harness.LoadFreshData
+		fmt.Fprintf(errOut, "Dropping %s from the page cache (--fresh-cache)\n", file)
+	}
+	fmt.Fprintf(errOut, "Reading %s (rows, bytes, expected answer)\n", file)
+	d, err := load(ctx, file)
+	if err != nil {
+		return harness.Data{}, err
+	}
+	fmt.Fprintf(errOut, "  %d rows, %s, %d stations; expected answer: %s\n", d.Size.Rows, harness.FormatBytes(float64(d.Size.Bytes)), d.Stations, d.ExpectedFrom)
+	return d, nil
+}
